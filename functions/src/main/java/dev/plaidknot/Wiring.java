@@ -1,0 +1,150 @@
+package dev.plaidknot;
+
+import dev.plaidknot.config.Settings;
+import dev.plaidknot.link.LinkTokenService;
+import dev.plaidknot.link.ProcessorTokenIssuer;
+import dev.plaidknot.link.PublicTokenExchange;
+import dev.plaidknot.plaid.PlaidApiGateway;
+import dev.plaidknot.plaid.PlaidClients;
+import dev.plaidknot.plaid.PlaidCredentials;
+import dev.plaidknot.plaid.PlaidGateway;
+import dev.plaidknot.secrets.CachedSecret;
+import dev.plaidknot.vault.DynamoTokenVault;
+import dev.plaidknot.vault.KmsTokenCipher;
+import dev.plaidknot.vault.TokenVault;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import okhttp3.OkHttpClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Builds each collaborator once per execution environment, and only those a function uses: the
+ * link-token function never builds a DynamoDB or KMS client. Handlers take a Wiring so tests can
+ * hand in real clients pointed at emulators.
+ */
+public final class Wiring {
+
+    private static final class Shared {
+        static final Wiring INSTANCE = new Wiring(Settings.fromEnvironment(),
+                AwsClients::secretsManager, AwsClients::dynamo, AwsClients::kms);
+    }
+
+    private final Settings settings;
+    private final Clock clock = Clock.systemUTC();
+    private final Once<SecretsManagerClient> secretsManager;
+    private final Once<DynamoDbClient> dynamo;
+    private final Once<KmsClient> kms;
+
+    private final Once<PlaidGateway> plaidGateway = new Once<>(this::buildPlaidGateway);
+    private final Once<TokenVault> tokenVault = new Once<>(this::buildTokenVault);
+    private final Once<LinkTokenService> linkTokenService = new Once<>(this::buildLinkTokenService);
+    private final Once<PublicTokenExchange> publicTokenExchange = new Once<>(this::buildPublicTokenExchange);
+
+    public Wiring(Settings settings, Supplier<SecretsManagerClient> secretsManager,
+                  Supplier<DynamoDbClient> dynamo, Supplier<KmsClient> kms) {
+        this.settings = settings;
+        this.secretsManager = new Once<>(secretsManager);
+        this.dynamo = new Once<>(dynamo);
+        this.kms = new Once<>(kms);
+    }
+
+    /** The execution environment's wiring, from its environment variables and the default AWS chain. */
+    public static Wiring shared() {
+        return Shared.INSTANCE;
+    }
+
+    public LinkTokenService linkTokenService() {
+        return linkTokenService.get();
+    }
+
+    public PublicTokenExchange publicTokenExchange() {
+        return publicTokenExchange.get();
+    }
+
+    private LinkTokenService buildLinkTokenService() {
+        return new LinkTokenService(plaidGateway.get(), settings.plaidClientName(), settings.plaidProducts(),
+                settings.plaidCountryCodes(), settings.plaidLanguage(), settings.plaidWebhookUrl());
+    }
+
+    private PublicTokenExchange buildPublicTokenExchange() {
+        PlaidGateway plaid = plaidGateway.get();
+        TokenVault vault = tokenVault.get();
+        return new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault));
+    }
+
+    private PlaidGateway buildPlaidGateway() {
+        Duration timeout = settings.plaidTimeout();
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(Math.min(timeout.toMillis(), 3_000), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .callTimeout(timeout)
+                // A silent transport retry could send the one-time exchange twice.
+                .retryOnConnectionFailure(false)
+                .build();
+        CachedSecret<PlaidCredentials> secret = new CachedSecret<>(secretsManager.get(), settings.plaidSecretArn(),
+                settings.secretCacheTtl(), PlaidCredentials::parse, clock);
+        return new PlaidApiGateway(new PlaidClients(http, secret, settings.plaidBaseUrl()));
+    }
+
+    private TokenVault buildTokenVault() {
+        return new DynamoTokenVault(dynamo.get(), settings.tokensTable(),
+                new KmsTokenCipher(kms.get(), settings.tokenKeyId()), clock);
+    }
+
+    /** The AWS clients of a deployed function: URL-connection HTTP, short timeouts, region from Lambda. */
+    static final class AwsClients {
+        private static final SdkHttpClient HTTP = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(5))
+                .build();
+        private static final ClientOverrideConfiguration TIMEOUTS = ClientOverrideConfiguration.builder()
+                .apiCallAttemptTimeout(Duration.ofSeconds(3))
+                .apiCallTimeout(Duration.ofSeconds(8))
+                .build();
+
+        static SecretsManagerClient secretsManager() {
+            return SecretsManagerClient.builder().httpClient(HTTP).overrideConfiguration(TIMEOUTS).build();
+        }
+
+        static DynamoDbClient dynamo() {
+            return DynamoDbClient.builder().httpClient(HTTP).overrideConfiguration(TIMEOUTS).build();
+        }
+
+        static KmsClient kms() {
+            return KmsClient.builder().httpClient(HTTP).overrideConfiguration(TIMEOUTS).build();
+        }
+    }
+
+    /** A value built on first use and kept. */
+    private static final class Once<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        Once(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            T current = value;
+            if (current == null) {
+                synchronized (this) {
+                    current = value;
+                    if (current == null) {
+                        current = factory.get();
+                        value = current;
+                    }
+                }
+            }
+            return current;
+        }
+    }
+}

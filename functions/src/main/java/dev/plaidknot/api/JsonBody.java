@@ -1,0 +1,106 @@
+package dev.plaidknot.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Reads an API Gateway request body as one JSON object, within a size limit. Error messages
+ * say where the body is wrong, never what it holds: it may carry a public token.
+ */
+public final class JsonBody {
+
+    /** Link's onSuccess payload for a dozen accounts is a few KiB; this leaves room, not a lever. */
+    public static final int MAX_BYTES = 32 * 1024;
+
+    private JsonBody() {
+    }
+
+    /** The body as an object; an absent or blank body is an empty object. */
+    public static ObjectNode parseOptional(APIGatewayV2HTTPEvent event) {
+        byte[] bytes = rawBytes(event);
+        if (isBlank(bytes)) {
+            return Json.MAPPER.createObjectNode();
+        }
+        return parseObject(bytes);
+    }
+
+    /** The body as an object; an absent body is a 400. */
+    public static ObjectNode parseRequired(APIGatewayV2HTTPEvent event) {
+        byte[] bytes = rawBytes(event);
+        if (isBlank(bytes)) {
+            throw ApiError.badRequest("request body is required: a JSON object");
+        }
+        return parseObject(bytes);
+    }
+
+    private static byte[] rawBytes(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        byte[] bytes;
+        if (event.getIsBase64Encoded()) {
+            if (body.length() > (MAX_BYTES / 3 + 1) * 4) {
+                throw ApiError.payloadTooLarge(MAX_BYTES);
+            }
+            try {
+                bytes = Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("request body is marked base64 but is not valid base64");
+            }
+        } else {
+            if (body.length() > MAX_BYTES) {
+                throw ApiError.payloadTooLarge(MAX_BYTES);
+            }
+            bytes = body.getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw ApiError.payloadTooLarge(MAX_BYTES);
+        }
+        return bytes;
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ObjectNode parseObject(byte[] bytes) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            throw ApiError.badRequest("request body is nested too deeply or holds an oversized value");
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest(describe(e));
+        } catch (IOException e) {
+            throw ApiError.badRequest("request body could not be read as JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiError.badRequest("request body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static String describe(JsonProcessingException e) {
+        String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                ? "request body has a duplicate field"
+                : "request body is not valid JSON";
+        JsonLocation at = e.getLocation();
+        if (at == null || at.getLineNr() < 1) {
+            return what;
+        }
+        return what + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,78 @@
+package dev.plaidknot.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Typed reads of a request body's fields, each failing with a 400 that names the field and what
+ * it should be, never its value.
+ */
+public final class RequestFields {
+
+    private final ObjectNode body;
+    private final String where;
+
+    private RequestFields(ObjectNode body, String where) {
+        this.body = body;
+        this.where = where;
+    }
+
+    public static RequestFields of(ObjectNode body) {
+        return new RequestFields(body, "");
+    }
+
+    /** The fields of a nested object, for messages such as {@code accounts[2].id}. */
+    public static RequestFields nested(ObjectNode body, String where) {
+        return new RequestFields(body, where + ".");
+    }
+
+    public String requiredString(String field, Pattern format, String formatDescription) {
+        return optionalString(field, format, formatDescription)
+                .orElseThrow(() -> ApiError.badRequest(where + field + " is required"));
+    }
+
+    public Optional<String> optionalString(String field, Pattern format, String formatDescription) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest(where + field + " must be a string");
+        }
+        String text = value.textValue();
+        if (!format.matcher(text).matches()) {
+            throw ApiError.badRequest(where + field + " must be " + formatDescription);
+        }
+        return Optional.of(text);
+    }
+
+    public Optional<JsonNode> optionalArray(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isArray()) {
+            throw ApiError.badRequest(where + field + " must be an array");
+        }
+        return Optional.of(value);
+    }
+
+    public Optional<ObjectNode> optionalObject(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            throw ApiError.badRequest(where + field + " must be an object");
+        }
+        return Optional.of((ObjectNode) value);
+    }
+
+    public void rejectAnyField(String why) {
+        if (!body.isEmpty()) {
+            throw ApiError.badRequest(why);
+        }
+    }
+}

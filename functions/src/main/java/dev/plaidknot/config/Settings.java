@@ -1,0 +1,133 @@
+package dev.plaidknot.config;
+
+import com.plaid.client.model.CountryCode;
+import com.plaid.client.model.Products;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The function's configuration, read from its environment once at init.
+ *
+ * <p>Required values are checked where they are used, not here: the link-token function has no
+ * table or key, and must not fail for lack of them.
+ */
+public final class Settings {
+
+    private final Map<String, String> env;
+
+    public Settings(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public static Settings fromEnvironment() {
+        return new Settings(System.getenv());
+    }
+
+    public String plaidSecretArn() {
+        return required("PLAID_SECRET_ARN");
+    }
+
+    public String tokensTable() {
+        return required("TOKENS_TABLE");
+    }
+
+    public String tokenKeyId() {
+        return required("TOKEN_KEY_ID");
+    }
+
+    public Optional<URI> plaidBaseUrl() {
+        return optional("PLAID_BASE_URL").map(value -> {
+            URI uri = URI.create(value);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new Misconfiguration("PLAID_BASE_URL must be an absolute http(s) URL");
+            }
+            return uri;
+        });
+    }
+
+    /** Each Plaid call's whole budget; well below API Gateway's 30 s so a stall becomes a 504. */
+    public Duration plaidTimeout() {
+        return Duration.ofMillis(positiveLong("PLAID_TIMEOUT_MS", 8_000));
+    }
+
+    /** How long a fetched secret is trusted before Secrets Manager is asked again. */
+    public Duration secretCacheTtl() {
+        return Duration.ofSeconds(positiveLong("SECRET_CACHE_SECONDS", 300));
+    }
+
+    public String plaidClientName() {
+        String name = optional("PLAID_CLIENT_NAME").orElse("Card Issuer");
+        if (name.length() > 30) {
+            // Plaid refuses client_name longer than 30 characters on every link token.
+            throw new Misconfiguration("PLAID_CLIENT_NAME must be at most 30 characters");
+        }
+        return name;
+    }
+
+    public List<String> plaidProducts() {
+        List<String> products = list("PLAID_PRODUCTS", "transactions");
+        for (String product : products) {
+            if (Products.fromValue(product) == null) {
+                throw new Misconfiguration("PLAID_PRODUCTS names a product Plaid does not know: " + product);
+            }
+        }
+        return products;
+    }
+
+    public List<String> plaidCountryCodes() {
+        List<String> codes = list("PLAID_COUNTRY_CODES", "US");
+        for (String code : codes) {
+            if (CountryCode.fromValue(code) == null) {
+                throw new Misconfiguration("PLAID_COUNTRY_CODES names a country Plaid does not serve: " + code);
+            }
+        }
+        return codes;
+    }
+
+    public String plaidLanguage() {
+        return optional("PLAID_LANGUAGE").orElse("en");
+    }
+
+    public Optional<String> plaidWebhookUrl() {
+        return optional("PLAID_WEBHOOK_URL");
+    }
+
+    private String required(String name) {
+        return optional(name).orElseThrow(() -> new Misconfiguration(name + " is not set"));
+    }
+
+    private Optional<String> optional(String name) {
+        return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    private List<String> list(String name, String fallback) {
+        List<String> values = Arrays.stream(optional(name).orElse(fallback).split(","))
+                .map(String::strip)
+                .filter(v -> !v.isEmpty())
+                .toList();
+        if (values.isEmpty()) {
+            throw new Misconfiguration(name + " must list at least one value");
+        }
+        return values;
+    }
+
+    private long positiveLong(String name, long fallback) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw.get());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new Misconfiguration(name + " must be a positive whole number");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.plaidknot.link;
+
+import dev.plaidknot.plaid.PlaidGateway;
+import dev.plaidknot.plaid.PlaidGateway.LinkToken;
+import dev.plaidknot.plaid.PlaidGateway.LinkTokenRequest;
+import java.util.List;
+import java.util.Optional;
+
+/** Creates the link token a front end opens Plaid Link with, for the verified caller only. */
+public final class LinkTokenService {
+
+    private final PlaidGateway plaid;
+    private final String clientName;
+    private final List<String> products;
+    private final List<String> countryCodes;
+    private final String language;
+    private final Optional<String> webhookUrl;
+
+    public LinkTokenService(PlaidGateway plaid, String clientName, List<String> products,
+                            List<String> countryCodes, String language, Optional<String> webhookUrl) {
+        this.plaid = plaid;
+        this.clientName = clientName;
+        this.products = List.copyOf(products);
+        this.countryCodes = List.copyOf(countryCodes);
+        this.language = language;
+        this.webhookUrl = webhookUrl;
+    }
+
+    public LinkToken create(String userId) {
+        return plaid.createLinkToken(new LinkTokenRequest(
+                userId, clientName, products, countryCodes, language, webhookUrl.orElse(null)));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.plaidknot.link;
+
+import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.plaid.PlaidGateway;
+import dev.plaidknot.plaid.PlaidGateway.PlaidAccount;
+import dev.plaidknot.vault.TokenVault;
+import dev.plaidknot.vault.TokenVault.NewAccount;
+import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and stores the Knot processor token of one account. Plaid refusing one account is
+ * recorded on that account and does not stop the others.
+ */
+public final class ProcessorTokenIssuer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorTokenIssuer.class);
+
+    private final PlaidGateway plaid;
+    private final TokenVault vault;
+
+    public ProcessorTokenIssuer(PlaidGateway plaid, TokenVault vault) {
+        this.plaid = plaid;
+        this.vault = vault;
+    }
+
+    public ProcessorTokenOutcome issue(String userId, String itemId, String accessToken, PlaidAccount account) {
+        ProcessorTokenOutcome outcome;
+        try {
+            outcome = new ProcessorTokenOutcome.Created(plaid.createKnotProcessorToken(accessToken, account.accountId()));
+        } catch (PlaidFailure failure) {
+            LOG.warn("processor token failed item_id={} account_id={} plaid_error_code={} plaid_request_id={} kind={}",
+                    itemId, account.accountId(), failure.errorCode().orElse("-"), failure.requestId().orElse("-"),
+                    failure.kind());
+            outcome = new ProcessorTokenOutcome.Failed(failure.errorCode().orElse(failure.kind().name()));
+        }
+        vault.saveAccount(userId, itemId,
+                new NewAccount(account.accountId(), account.name(), account.mask(), account.type(), account.subtype()),
+                outcome);
+        return outcome;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.plaidknot.plaid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.plaid.client.model.AccountBase;
+import com.plaid.client.model.AccountsGetRequest;
+import com.plaid.client.model.AccountsGetResponse;
+import com.plaid.client.model.CountryCode;
+import com.plaid.client.model.ItemPublicTokenExchangeRequest;
+import com.plaid.client.model.ItemPublicTokenExchangeResponse;
+import com.plaid.client.model.ItemRemoveRequest;
+import com.plaid.client.model.LinkTokenCreateRequest;
+import com.plaid.client.model.LinkTokenCreateRequestUser;
+import com.plaid.client.model.LinkTokenCreateResponse;
+import com.plaid.client.model.ProcessorTokenCreateRequest;
+import com.plaid.client.model.ProcessorTokenCreateResponse;
+import com.plaid.client.model.Products;
+import com.plaid.client.request.PlaidApi;
+import dev.plaidknot.api.Json;
+import dev.plaidknot.config.Misconfiguration;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import okhttp3.ResponseBody;
+import retrofit2.Call;
+import retrofit2.Response;
+
+/**
+ * {@link PlaidGateway} over plaid-java. plaid-java returns Retrofit responses and does not
+ * throw on an HTTP error, so every call goes through {@link #execute}, which turns anything but
+ * a readable 2xx into a {@link PlaidFailure} carrying Plaid's error fields.
+ */
+public final class PlaidApiGateway implements PlaidGateway {
+
+    /** Plaid's error bodies are small; anything bigger is not an error object worth reading. */
+    private static final long MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+    private final PlaidClients clients;
+
+    public PlaidApiGateway(PlaidClients clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public LinkToken createLinkToken(LinkTokenRequest request) {
+        LinkTokenCreateRequest body = new LinkTokenCreateRequest()
+                .clientName(request.clientName())
+                .language(request.language())
+                .countryCodes(request.countryCodes().stream().map(PlaidApiGateway::countryCode).toList())
+                .user(new LinkTokenCreateRequestUser().clientUserId(request.clientUserId()))
+                .products(request.products().stream().map(PlaidApiGateway::product).toList());
+        if (request.webhookUrl() != null) {
+            body.webhook(request.webhookUrl());
+        }
+        LinkTokenCreateResponse response = execute("link/token/create", api -> api.linkTokenCreate(body));
+        return new LinkToken(
+                required(response.getLinkToken(), "link/token/create"),
+                response.getExpiration() == null ? null : response.getExpiration().toString(),
+                response.getRequestId());
+    }
+
+    @Override
+    public ExchangedItem exchangePublicToken(String publicToken) {
+        ItemPublicTokenExchangeRequest body = new ItemPublicTokenExchangeRequest().publicToken(publicToken);
+        ItemPublicTokenExchangeResponse response =
+                execute("item/public_token/exchange", api -> api.itemPublicTokenExchange(body));
+        return new ExchangedItem(
+                required(response.getItemId(), "item/public_token/exchange"),
+                required(response.getAccessToken(), "item/public_token/exchange"),
+                response.getRequestId());
+    }
+
+    @Override
+    public ItemAccounts getAccounts(String accessToken) {
+        AccountsGetRequest body = new AccountsGetRequest().accessToken(accessToken);
+        AccountsGetResponse response = execute("accounts/get", api -> api.accountsGet(body));
+        List<PlaidAccount> accounts = response.getAccounts() == null ? List.of()
+                : response.getAccounts().stream().map(PlaidApiGateway::account).toList();
+        String institutionId = response.getItem() == null ? null : response.getItem().getInstitutionId();
+        String institutionName = response.getItem() == null ? null : response.getItem().getInstitutionName();
+        return new ItemAccounts(institutionId, institutionName, accounts);
+    }
+
+    @Override
+    public String createKnotProcessorToken(String accessToken, String accountId) {
+        ProcessorTokenCreateRequest body = new ProcessorTokenCreateRequest()
+                .accessToken(accessToken)
+                .accountId(accountId)
+                .processor(ProcessorTokenCreateRequest.ProcessorEnum.KNOT);
+        ProcessorTokenCreateResponse response =
+                execute("processor/token/create", api -> api.processorTokenCreate(body));
+        return required(response.getProcessorToken(), "processor/token/create");
+    }
+
+    @Override
+    public void removeItem(String accessToken) {
+        ItemRemoveRequest body = new ItemRemoveRequest().accessToken(accessToken);
+        execute("item/remove", api -> api.itemRemove(body));
+    }
+
+    private <T> T execute(String operation, Function<PlaidApi, Call<T>> request) {
+        Response<T> response;
+        try {
+            response = request.apply(clients.api()).execute();
+        } catch (InterruptedIOException e) {
+            // OkHttp's call timeout and socket read timeouts both land here.
+            throw PlaidFailure.timeout(operation);
+        } catch (IOException e) {
+            throw PlaidFailure.unreachable(operation);
+        } catch (RuntimeException e) {
+            if (e instanceof PlaidFailure || e instanceof Misconfiguration
+                    || e instanceof dev.plaidknot.api.DependencyUnavailable) {
+                throw e;
+            }
+            // Gson could not read a 2xx body as the documented model.
+            throw PlaidFailure.malformed(operation, 200);
+        }
+        if (!response.isSuccessful()) {
+            PlaidFailure failure = readError(operation, response);
+            if (failure.isCode("INVALID_API_KEYS")) {
+                clients.keysRejected();
+            }
+            throw failure;
+        }
+        T body = response.body();
+        if (body == null) {
+            throw PlaidFailure.malformed(operation, response.code());
+        }
+        return body;
+    }
+
+    private static PlaidFailure readError(String operation, Response<?> response) {
+        String errorType = null;
+        String errorCode = null;
+        String requestId = null;
+        String displayMessage = null;
+        try (ResponseBody errorBody = response.errorBody()) {
+            if (errorBody != null && errorBody.contentLength() <= MAX_ERROR_BODY_BYTES) {
+                JsonNode error = Json.MAPPER.readTree(errorBody.byteStream());
+                if (error != null && error.isObject()) {
+                    errorType = text(error, "error_type");
+                    errorCode = text(error, "error_code");
+                    requestId = text(error, "request_id");
+                    displayMessage = text(error, "display_message");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Plaid's error object (a proxy's HTML page, a cut connection): the status says enough.
+        }
+        return PlaidFailure.rejected(operation, response.code(), errorType, errorCode, requestId,
+                displayMessage, retryAfter(response.headers().get("Retry-After")));
+    }
+
+    private static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.strip());
+            return seconds >= 0 && seconds <= 3600 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static <V> V required(V value, String operation) {
+        if (value == null) {
+            throw PlaidFailure.malformed(operation, 200);
+        }
+        return value;
+    }
+
+    private static PlaidAccount account(AccountBase account) {
+        return new PlaidAccount(
+                account.getAccountId(),
+                account.getName(),
+                account.getMask(),
+                account.getType() == null ? null : account.getType().getValue(),
+                account.getSubtype() == null ? null : account.getSubtype().getValue());
+    }
+
+    private static Products product(String value) {
+        return Objects.requireNonNull(Products.fromValue(value), "product checked by Settings");
+    }
+
+    private static CountryCode countryCode(String value) {
+        return Objects.requireNonNull(CountryCode.fromValue(value), "country code checked by Settings");
+    }
+}
