@@ -51,20 +51,22 @@ public final class PublicTokenExchange {
             vault.recordInstitution(userId, item.itemId(), institutionId, institutionName);
         }
 
-        Set<String> wanted = new LinkedHashSet<>(request.selectedAccountIds());
+        // No accounts from Link (the sandbox shortcut) means every account of the item.
+        boolean everyAccount = request.selectedAccountIds().isEmpty();
+        Set<String> unmatched = new LinkedHashSet<>(request.selectedAccountIds());
         List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
         for (PlaidAccount account : itemAccounts.accounts()) {
-            if (!wanted.isEmpty() && !wanted.remove(account.accountId())) {
+            if (!unmatched.remove(account.accountId()) && !everyAccount) {
                 continue;
             }
             var outcome = issuer.issue(userId, item.itemId(), item.accessToken(), account);
             linked.add(new ExchangeResult.LinkedAccount(account.accountId(), account.name(), account.mask(),
                     account.type(), account.subtype(), outcome.status()));
         }
-        if (!wanted.isEmpty()) {
-            LOG.warn("selected accounts not in item item_id={} count={}", item.itemId(), wanted.size());
+        if (!unmatched.isEmpty()) {
+            LOG.warn("selected accounts not in item item_id={} count={}", item.itemId(), unmatched.size());
         }
-        return new ExchangeResult(item.itemId(), institutionId, institutionName, linked, List.copyOf(wanted));
+        return new ExchangeResult(item.itemId(), institutionId, institutionName, linked, List.copyOf(unmatched));
     }
 
     private static String firstNonNull(String preferred, String fallback) {

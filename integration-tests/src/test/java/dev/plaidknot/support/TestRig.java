@@ -1,0 +1,94 @@
+package dev.plaidknot.support;
+
+import dev.plaidknot.Wiring;
+import dev.plaidknot.config.Settings;
+import dev.plaidknot.sim.PlaidSimulator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * One test class's world: a table, a key and a Plaid secret in the AWS emulator, made from
+ * template.yaml, and a Plaid simulator that knows the secret's keys. The fixtures live here.
+ */
+public final class TestRig implements AutoCloseable {
+
+    public static final String CLIENT_ID = "5f1e2d3c4b5a69788796a5b4";
+    /** Plaid call budget in tests: short, so a stalled simulator turns into a 504 quickly. */
+    public static final String PLAID_TIMEOUT_MS = "1500";
+
+    public final SamTemplate template = SamTemplate.load();
+    public final AwsEmulator aws = AwsEmulator.get();
+    public final String plaidSecret = "sim-secret-" + UUID.randomUUID();
+    public final PlaidSimulator plaid = PlaidSimulator.start(CLIENT_ID, plaidSecret);
+    public final DynamoDbClient dynamo = aws.dynamo();
+    public final KmsClient kms = aws.kms();
+    public final SecretsManagerClient secrets = aws.secretsManager();
+    public final String table = aws.createTokensTable(template);
+    public final String keyArn = aws.createTokenKey(template);
+    public final String secretArn = aws.createSecret(secretJson(CLIENT_ID, plaidSecret, "sandbox"));
+
+    public static String secretJson(String clientId, String secret, String environment) {
+        return "{\"client_id\":\"" + clientId + "\",\"secret\":\"" + secret + "\",\"environment\":\"" + environment + "\"}";
+    }
+
+    /** The environment template.yaml gives the functions, pointed at this rig. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PLAID_SECRET_ARN", secretArn);
+        env.put("PLAID_BASE_URL", plaid.baseUrl().toString());
+        env.put("PLAID_TIMEOUT_MS", PLAID_TIMEOUT_MS);
+        env.put("TOKENS_TABLE", table);
+        env.put("TOKEN_KEY_ID", keyArn);
+        env.put("PLAID_CLIENT_NAME", "Test Card Issuer");
+        return env;
+    }
+
+    public Wiring wiring() {
+        return wiring(Map.of());
+    }
+
+    public Wiring wiring(Map<String, String> overrides) {
+        return wiring(overrides, () -> secrets, () -> dynamo, () -> kms);
+    }
+
+    public Wiring wiring(Map<String, String> overrides, Supplier<SecretsManagerClient> secretsManager,
+                         Supplier<DynamoDbClient> dynamoDb, Supplier<KmsClient> keys) {
+        Map<String, String> env = environment();
+        env.putAll(overrides);
+        return new Wiring(new Settings(env), secretsManager, dynamoDb, keys);
+    }
+
+    /** Every record stored for this user. */
+    public List<Map<String, AttributeValue>> records(String userId) {
+        return dynamo.query(q -> q.tableName(table)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("USER#" + userId)))
+                .consistentRead(true)).items();
+    }
+
+    /** Every record in the table, whoever it belongs to. */
+    public List<Map<String, AttributeValue>> allRecords() {
+        return dynamo.scan(s -> s.tableName(table).consistentRead(true)).items();
+    }
+
+    public String decrypt(SdkBytes ciphertext, Map<String, String> context) {
+        return kms.decrypt(d -> d.keyId(keyArn).ciphertextBlob(ciphertext).encryptionContext(context))
+                .plaintext().asUtf8String();
+    }
+
+    @Override
+    public void close() {
+        plaid.close();
+        dynamo.close();
+        kms.close();
+        secrets.close();
+    }
+}
