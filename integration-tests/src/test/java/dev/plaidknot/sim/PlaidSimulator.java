@@ -146,6 +146,7 @@ public final class PlaidSimulator implements AutoCloseable {
     private final Map<String, PendingPublicToken> publicTokens = new ConcurrentHashMap<>();
     private final Map<String, Item> itemsByAccessToken = new ConcurrentHashMap<>();
     private final Map<String, Item> itemsById = new ConcurrentHashMap<>();
+    private final List<Item> itemsInOrder = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> linkTokenUsers = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -227,6 +228,13 @@ public final class PlaidSimulator implements AutoCloseable {
 
     public Optional<Item> item(String itemId) {
         return Optional.ofNullable(itemsById.get(itemId));
+    }
+
+    /** The item the latest successful exchange created. */
+    public Item lastExchangedItem() {
+        synchronized (itemsInOrder) {
+            return itemsInOrder.getLast();
+        }
     }
 
     /** Items exchanged and never removed: what Plaid would bill. */
@@ -438,6 +446,7 @@ public final class PlaidSimulator implements AutoCloseable {
                 .toList());
         itemsById.put(itemId, item);
         itemsByAccessToken.put(accessToken, item);
+        itemsInOrder.add(item);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("access_token", accessToken);
         answer.put("item_id", itemId);
