@@ -41,11 +41,15 @@ public final class Settings {
 
     public Optional<URI> plaidBaseUrl() {
         return optional("PLAID_BASE_URL").map(value -> {
-            URI uri = URI.create(value);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new Misconfiguration("PLAID_BASE_URL must be an absolute http(s) URL");
+            try {
+                URI uri = URI.create(value);
+                if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
             }
-            return uri;
+            throw new Misconfiguration("PLAID_BASE_URL must be an absolute http(s) URL");
         });
     }
 
@@ -71,7 +75,8 @@ public final class Settings {
     public List<String> plaidProducts() {
         List<String> products = list("PLAID_PRODUCTS", "transactions");
         for (String product : products) {
-            if (Products.fromValue(product) == null) {
+            Products known = Products.fromValue(product);
+            if (known == null || known == Products.ENUM_UNKNOWN) {
                 throw new Misconfiguration("PLAID_PRODUCTS names a product Plaid does not know: " + product);
             }
         }
@@ -81,7 +86,8 @@ public final class Settings {
     public List<String> plaidCountryCodes() {
         List<String> codes = list("PLAID_COUNTRY_CODES", "US");
         for (String code : codes) {
-            if (CountryCode.fromValue(code) == null) {
+            CountryCode known = CountryCode.fromValue(code);
+            if (known == null || known == CountryCode.ENUM_UNKNOWN) {
                 throw new Misconfiguration("PLAID_COUNTRY_CODES names a country Plaid does not serve: " + code);
             }
         }

@@ -24,7 +24,11 @@ public final class CreateLinkTokenHandler implements RequestHandler<APIGatewayV2
     }
 
     public CreateLinkTokenHandler(Wiring wiring) {
-        this.linkTokens = wiring.linkTokenService();
+        this(wiring.linkTokenService());
+    }
+
+    public CreateLinkTokenHandler(LinkTokenService linkTokens) {
+        this.linkTokens = linkTokens;
     }
 
     @Override

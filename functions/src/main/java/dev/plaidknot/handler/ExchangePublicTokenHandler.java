@@ -22,7 +22,11 @@ public final class ExchangePublicTokenHandler implements RequestHandler<APIGatew
     }
 
     public ExchangePublicTokenHandler(Wiring wiring) {
-        this.exchange = wiring.publicTokenExchange();
+        this(wiring.publicTokenExchange());
+    }
+
+    public ExchangePublicTokenHandler(PublicTokenExchange exchange) {
+        this.exchange = exchange;
     }
 
     @Override

@@ -10,7 +10,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plaidknot.Wiring;
-import dev.plaidknot.support.LambdaContext;
+import dev.plaidknot.testing.LambdaContext;
 import dev.plaidknot.support.ProjectFiles;
 import dev.plaidknot.support.SamTemplate;
 import dev.plaidknot.support.SamTemplate.Route;

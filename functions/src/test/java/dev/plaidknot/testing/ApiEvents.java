@@ -1,4 +1,4 @@
-package dev.plaidknot.support;
+package dev.plaidknot.testing;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;

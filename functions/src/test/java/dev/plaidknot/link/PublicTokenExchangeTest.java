@@ -1,0 +1,118 @@
+package dev.plaidknot.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.api.Json;
+import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.testing.FakePlaidGateway;
+import dev.plaidknot.testing.InMemoryTokenVault;
+import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PublicTokenExchangeTest {
+
+    private final FakePlaidGateway plaid = new FakePlaidGateway();
+    private final InMemoryTokenVault vault = new InMemoryTokenVault();
+    private final PublicTokenExchange exchange =
+            new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault));
+
+    private ExchangeRequest request(String publicToken, List<String> accounts) {
+        return new ExchangeRequest(publicToken, accounts, Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    void access_token_is_stored_before_any_other_plaid_call() {
+        ExchangeResult result = exchange.exchange("user-1", request(plaid.newPublicToken(), List.of()));
+
+        assertThat(plaid.calls).first().isEqualTo("item/public_token/exchange");
+        assertThat(vault.items).containsKey(result.itemId());
+        assertThat(vault.items.get(result.itemId()).accessToken()).isEqualTo(plaid.accessTokensByItem.get(result.itemId()));
+        assertThat(vault.items.get(result.itemId()).userId()).isEqualTo("user-1");
+    }
+
+    @Test
+    void no_accounts_from_link_means_every_account_of_the_item() {
+        ExchangeResult result = exchange.exchange("user-1", request(plaid.newPublicToken(), List.of()));
+
+        assertThat(result.accounts()).extracting(ExchangeResult.LinkedAccount::accountId)
+                .containsExactly("acc-checking", "acc-saving", "acc-credit");
+        assertThat(vault.accounts).hasSize(3).allMatch(a -> a.outcome() instanceof ProcessorTokenOutcome.Created);
+    }
+
+    @Test
+    void selected_accounts_only_and_unknown_ids_reported() {
+        ExchangeResult result = exchange.exchange("user-1",
+                request(plaid.newPublicToken(), List.of("acc-saving", "acc-nope")));
+
+        assertThat(result.accounts()).extracting(ExchangeResult.LinkedAccount::accountId).containsExactly("acc-saving");
+        assertThat(result.unmatchedAccountIds()).containsExactly("acc-nope");
+        assertThat(plaid.calls).filteredOn("processor/token/create"::equals).hasSize(1);
+    }
+
+    @Test
+    void store_failure_removes_the_item_at_plaid_and_rethrows() {
+        vault.failNextWrite();
+
+        assertThatThrownBy(() -> exchange.exchange("user-1", request(plaid.newPublicToken(), List.of())))
+                .isInstanceOf(DependencyUnavailable.class);
+        assertThat(plaid.removedAccessTokens).containsExactlyElementsOf(plaid.accessTokensByItem.values());
+        assertThat(plaid.calls).doesNotContain("accounts/get", "processor/token/create");
+        assertThat(vault.items).isEmpty();
+    }
+
+    @Test
+    void removal_failing_too_still_reports_the_store_failure() {
+        vault.failNextWrite();
+        plaid.failNext("item/remove", FakePlaidGateway.serverError("item/remove"));
+
+        assertThatThrownBy(() -> exchange.exchange("user-1", request(plaid.newPublicToken(), List.of())))
+                .isInstanceOf(DependencyUnavailable.class);
+    }
+
+    @Test
+    void one_failed_processor_token_is_recorded_and_the_rest_go_on() {
+        plaid.failNext("processor/token/create", FakePlaidGateway.serverError("processor/token/create"));
+
+        ExchangeResult result = exchange.exchange("user-1", request(plaid.newPublicToken(), List.of()));
+
+        assertThat(result.accounts()).extracting(ExchangeResult.LinkedAccount::processorTokenStatus)
+                .containsExactly("failed", "created", "created");
+        assertThat(vault.accounts.getFirst().outcome())
+                .isEqualTo(new ProcessorTokenOutcome.Failed("INTERNAL_SERVER_ERROR"));
+    }
+
+    @Test
+    void plaids_institution_replaces_the_front_ends() {
+        ExchangeResult result = exchange.exchange("user-1", new ExchangeRequest(plaid.newPublicToken(), List.of(),
+                Optional.of("ins_1"), Optional.of("Spoofed Bank")));
+
+        assertThat(result.institutionId()).isEqualTo("ins_109508");
+        assertThat(result.institutionName()).isEqualTo("First Platypus Bank");
+        assertThat(vault.institutionUpdates).containsExactly(result.itemId() + ":ins_109508");
+    }
+
+    @Test
+    void a_failed_exchange_stores_nothing() {
+        assertThatThrownBy(() -> exchange.exchange("user-1",
+                request("public-sandbox-00000000-0000-4000-8000-000000000000", List.of())))
+                .isInstanceOf(PlaidFailure.class);
+        assertThat(vault.items).isEmpty();
+        assertThat(vault.accounts).isEmpty();
+    }
+
+    @Test
+    void the_result_carries_no_token() {
+        ExchangeResult result = exchange.exchange("user-1", request(plaid.newPublicToken(), List.of()));
+        ObjectNode json = result.toJson();
+
+        assertThat(json.toString()).doesNotContain("access-sandbox-").doesNotContain("processor-sandbox-");
+        assertThat(json.path("accounts").get(0).fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("account_id", "name", "mask", "type", "subtype", "processor_token_status");
+        assertThat(Json.MAPPER.valueToTree(json).path("item_id").asText()).isEqualTo(result.itemId());
+    }
+}
