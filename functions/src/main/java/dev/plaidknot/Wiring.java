@@ -1,5 +1,6 @@
 package dev.plaidknot;
 
+import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.link.LinkTokenService;
 import dev.plaidknot.link.ProcessorTokenIssuer;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -30,6 +33,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * hand in real clients pointed at emulators.
  */
 public final class Wiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     private static final class Shared {
         static final Wiring INSTANCE = new Wiring(Settings.fromEnvironment(),
@@ -60,6 +65,19 @@ public final class Wiring {
         return Shared.INSTANCE;
     }
 
+    /**
+     * Builds a service during the function's init, where it costs nothing on a request and lands
+     * in the SnapStart snapshot. A misconfiguration is logged and left for the first request to
+     * report in the API's error shape, rather than failing init with a bare Lambda error.
+     */
+    public static void buildEarly(Supplier<?> service) {
+        try {
+            service.get();
+        } catch (Misconfiguration e) {
+            LOG.error("misconfigured at init: {}", e.getMessage());
+        }
+    }
+
     public LinkTokenService linkTokenService() {
         return linkTokenService.get();
     }
@@ -80,7 +98,11 @@ public final class Wiring {
     }
 
     private PlaidGateway buildPlaidGateway() {
+        // Settings first: a missing one must fail before any client is built.
+        String secretArn = settings.plaidSecretArn();
         Duration timeout = settings.plaidTimeout();
+        Duration secretTtl = settings.secretCacheTtl();
+        var baseUrl = settings.plaidBaseUrl();
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(Math.min(timeout.toMillis(), 3_000), TimeUnit.MILLISECONDS)
                 .readTimeout(timeout)
@@ -89,14 +111,15 @@ public final class Wiring {
                 // A silent transport retry could send the one-time exchange twice.
                 .retryOnConnectionFailure(false)
                 .build();
-        CachedSecret<PlaidCredentials> secret = new CachedSecret<>(secretsManager.get(), settings.plaidSecretArn(),
-                settings.secretCacheTtl(), PlaidCredentials::parse, clock);
-        return new PlaidApiGateway(new PlaidClients(http, secret, settings.plaidBaseUrl()));
+        CachedSecret<PlaidCredentials> secret =
+                new CachedSecret<>(secretsManager.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
+        return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl));
     }
 
     private TokenVault buildTokenVault() {
-        return new DynamoTokenVault(dynamo.get(), settings.tokensTable(),
-                new KmsTokenCipher(kms.get(), settings.tokenKeyId()), clock);
+        String table = settings.tokensTable();
+        String keyId = settings.tokenKeyId();
+        return new DynamoTokenVault(dynamo.get(), table, new KmsTokenCipher(kms.get(), keyId), clock);
     }
 
     /** The AWS clients of a deployed function: URL-connection HTTP, short timeouts, region from Lambda. */

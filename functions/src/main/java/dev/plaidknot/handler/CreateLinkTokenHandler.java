@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
+import java.util.function.Supplier;
 import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.CallerIdentity;
@@ -17,18 +18,19 @@ import dev.plaidknot.plaid.PlaidGateway.LinkToken;
 /** {@code POST /create_link_token}: a Plaid link token for the caller. */
 public final class CreateLinkTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    private final LinkTokenService linkTokens;
+    private final Supplier<LinkTokenService> linkTokens;
 
     public CreateLinkTokenHandler() {
         this(Wiring.shared());
     }
 
     public CreateLinkTokenHandler(Wiring wiring) {
-        this(wiring.linkTokenService());
+        this.linkTokens = wiring::linkTokenService;
+        Wiring.buildEarly(this.linkTokens);
     }
 
     public CreateLinkTokenHandler(LinkTokenService linkTokens) {
-        this.linkTokens = linkTokens;
+        this.linkTokens = () -> linkTokens;
     }
 
     @Override
@@ -37,7 +39,7 @@ public final class CreateLinkTokenHandler implements RequestHandler<APIGatewayV2
             String userId = CallerIdentity.of(event);
             RequestFields.of(JsonBody.parseOptional(event))
                     .rejectAnyField("create_link_token takes no fields: the user comes from the bearer token");
-            LinkToken token = linkTokens.create(userId);
+            LinkToken token = linkTokens.get().create(userId);
             return ApiResponses.json(200, Json.MAPPER.createObjectNode()
                     .put("link_token", token.linkToken())
                     .put("expiration", token.expiration())

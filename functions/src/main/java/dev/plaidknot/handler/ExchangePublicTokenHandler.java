@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
+import java.util.function.Supplier;
 import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.CallerIdentity;
@@ -15,18 +16,19 @@ import dev.plaidknot.link.PublicTokenExchange;
 /** {@code POST /exchange_public_token}: stores the item and creates its Knot processor tokens. */
 public final class ExchangePublicTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    private final PublicTokenExchange exchange;
+    private final Supplier<PublicTokenExchange> exchange;
 
     public ExchangePublicTokenHandler() {
         this(Wiring.shared());
     }
 
     public ExchangePublicTokenHandler(Wiring wiring) {
-        this(wiring.publicTokenExchange());
+        this.exchange = wiring::publicTokenExchange;
+        Wiring.buildEarly(this.exchange);
     }
 
     public ExchangePublicTokenHandler(PublicTokenExchange exchange) {
-        this.exchange = exchange;
+        this.exchange = () -> exchange;
     }
 
     @Override
@@ -34,7 +36,7 @@ public final class ExchangePublicTokenHandler implements RequestHandler<APIGatew
         return ApiCall.run("exchange_public_token", event, context, () -> {
             String userId = CallerIdentity.of(event);
             ExchangeRequest request = ExchangeRequest.parse(JsonBody.parseRequired(event));
-            return ApiResponses.json(201, exchange.exchange(userId, request).toJson());
+            return ApiResponses.json(201, exchange.get().exchange(userId, request).toJson());
         });
     }
 }
