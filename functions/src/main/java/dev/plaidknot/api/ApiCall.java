@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.api.ApiResponses.ErrorBody;
+import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.plaid.PlaidFailure;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class ApiCall {
                 case DependencyUnavailable e -> "dependency=" + e.dependency() + " aws_error_code="
                         + e.awsErrorCode() + " aws_request_id=" + e.awsRequestId();
                 case ApiError e -> "reason=\"" + e.getMessage() + "\"";
-                case dev.plaidknot.config.Misconfiguration e -> "reason=\"" + e.getMessage() + "\"";
+                case Misconfiguration e -> "reason=\"" + e.getMessage() + "\"";
                 default -> "exception=" + failure.getClass().getName() + " at=" + firstFrame(failure);
             };
             String line = "route={} status={} code={} duration_ms={} api_request_id={} lambda_request_id={} {}";

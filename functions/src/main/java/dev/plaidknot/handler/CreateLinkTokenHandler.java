@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
-import java.util.function.Supplier;
 import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.CallerIdentity;
@@ -14,6 +13,7 @@ import dev.plaidknot.api.JsonBody;
 import dev.plaidknot.api.RequestFields;
 import dev.plaidknot.link.LinkTokenService;
 import dev.plaidknot.plaid.PlaidGateway.LinkToken;
+import java.util.function.Supplier;
 
 /** {@code POST /create_link_token}: a Plaid link token for the caller. */
 public final class CreateLinkTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

@@ -5,13 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
-import java.util.function.Supplier;
 import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.CallerIdentity;
 import dev.plaidknot.api.JsonBody;
 import dev.plaidknot.link.ExchangeRequest;
 import dev.plaidknot.link.PublicTokenExchange;
+import java.util.function.Supplier;
 
 /** {@code POST /exchange_public_token}: stores the item and creates its Knot processor tokens. */
 public final class ExchangePublicTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

@@ -1,8 +1,8 @@
 package dev.plaidknot.link;
 
-import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.plaid.PlaidGateway.LinkToken;
 import dev.plaidknot.plaid.PlaidGateway.LinkTokenRequest;
+import dev.plaidknot.plaid.PlaidGateway;
 import java.util.List;
 import java.util.Optional;
 

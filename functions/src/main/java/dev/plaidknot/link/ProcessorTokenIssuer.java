@@ -1,11 +1,11 @@
 package dev.plaidknot.link;
 
 import dev.plaidknot.plaid.PlaidFailure;
-import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.plaid.PlaidGateway.PlaidAccount;
-import dev.plaidknot.vault.TokenVault;
+import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault.NewAccount;
 import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
+import dev.plaidknot.vault.TokenVault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,12 +1,12 @@
 package dev.plaidknot.link;
 
 import dev.plaidknot.plaid.PlaidFailure;
-import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.plaid.PlaidGateway.ExchangedItem;
 import dev.plaidknot.plaid.PlaidGateway.ItemAccounts;
 import dev.plaidknot.plaid.PlaidGateway.PlaidAccount;
-import dev.plaidknot.vault.TokenVault;
+import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault.NewItem;
+import dev.plaidknot.vault.TokenVault;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

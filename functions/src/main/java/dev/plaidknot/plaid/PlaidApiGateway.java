@@ -15,6 +15,7 @@ import com.plaid.client.model.ProcessorTokenCreateRequest;
 import com.plaid.client.model.ProcessorTokenCreateResponse;
 import com.plaid.client.model.Products;
 import com.plaid.client.request.PlaidApi;
+import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.config.Misconfiguration;
 import java.io.IOException;
@@ -111,7 +112,7 @@ public final class PlaidApiGateway implements PlaidGateway {
             throw PlaidFailure.unreachable(operation);
         } catch (RuntimeException e) {
             if (e instanceof PlaidFailure || e instanceof Misconfiguration
-                    || e instanceof dev.plaidknot.api.DependencyUnavailable) {
+                    || e instanceof DependencyUnavailable) {
                 throw e;
             }
             // Gson could not read a 2xx body as the documented model.

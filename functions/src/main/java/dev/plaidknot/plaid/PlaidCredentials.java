@@ -1,8 +1,8 @@
 package dev.plaidknot.plaid;
 
-import dev.plaidknot.config.Misconfiguration;
-import dev.plaidknot.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plaidknot.api.Json;
+import dev.plaidknot.config.Misconfiguration;
 import java.io.IOException;
 
 /**

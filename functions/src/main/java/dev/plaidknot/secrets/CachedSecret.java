@@ -1,6 +1,7 @@
 package dev.plaidknot.secrets;
 
 import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.config.Misconfiguration;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -60,7 +61,7 @@ public final class CachedSecret<T> {
             String value = client.getSecretValue(GetSecretValueRequest.builder().secretId(secretId).build())
                     .secretString();
             if (value == null) {
-                throw new dev.plaidknot.config.Misconfiguration("the secret holds binary data, not a JSON string");
+                throw new Misconfiguration("the secret holds binary data, not a JSON string");
             }
             return value;
         } catch (SdkException e) {

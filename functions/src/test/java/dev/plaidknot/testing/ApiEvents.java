@@ -1,7 +1,7 @@
 package dev.plaidknot.testing;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;

@@ -10,10 +10,10 @@ import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidError;
 import dev.plaidknot.sim.PlaidSimulator;
-import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.support.AwsEmulator;
-import dev.plaidknot.testing.LambdaContext;
 import dev.plaidknot.support.TestRig;
+import dev.plaidknot.testing.ApiEvents;
+import dev.plaidknot.testing.LambdaContext;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -134,8 +134,7 @@ class ExchangeFailuresTest {
         String user = "plaid-500";
         rig.plaid.failNext("/item/public_token/exchange", PlaidError.internalServerError());
 
-        APIGatewayV2HTTPResponse response = exchange.handleRequest(
-                exchangeOf(user, rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK)), new LambdaContext());
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
 
         assertThat(response.getStatusCode()).isEqualTo(502);
         JsonNode error = JSON.readTree(response.getBody()).path("error");
@@ -150,8 +149,7 @@ class ExchangeFailuresTest {
         String user = "plaid-stall";
         rig.plaid.stallNext("/item/public_token/exchange", Duration.ofSeconds(10));
 
-        APIGatewayV2HTTPResponse response = exchange.handleRequest(
-                exchangeOf(user, rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK)), new LambdaContext());
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
 
         assertThat(response.getStatusCode()).isEqualTo(504);
         assertThat(JSON.readTree(response.getBody()).path("error").path("code").asText()).isEqualTo("PLAID_TIMEOUT");
@@ -190,8 +188,7 @@ class ExchangeFailuresTest {
         var handler = new ExchangePublicTokenHandler(rig.wiring(Map.of(),
                 AwsEmulator::unreachableSecretsManager, () -> rig.dynamo, () -> rig.kms));
 
-        APIGatewayV2HTTPResponse response = handler.handleRequest(
-                exchangeOf("secrets-down", rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK)), new LambdaContext());
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(handler, "secrets-down");
 
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(JSON.readTree(response.getBody()).path("error").path("code").asText()).isEqualTo("DEPENDENCY_UNAVAILABLE");
@@ -231,8 +228,7 @@ class ExchangeFailuresTest {
         var handler = new ExchangePublicTokenHandler(wiring);
         int removalsBefore = rig.plaid.calls("/item/remove");
 
-        APIGatewayV2HTTPResponse response = handler.handleRequest(
-                exchangeOf(user, rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK)), new LambdaContext());
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(handler, user);
 
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(JSON.readTree(response.getBody()).path("error").path("code").asText()).isEqualTo("DEPENDENCY_UNAVAILABLE");
@@ -249,8 +245,7 @@ class ExchangeFailuresTest {
         String user = "one-account-fails";
         rig.plaid.failNext("/processor/token/create", PlaidError.internalServerError());
 
-        APIGatewayV2HTTPResponse response = exchange.handleRequest(
-                exchangeOf(user, rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK)), new LambdaContext());
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         JsonNode accounts = JSON.readTree(response.getBody()).path("accounts");
@@ -272,12 +267,17 @@ class ExchangeFailuresTest {
         String user = "accounts-fail";
         rig.plaid.failNext("/accounts/get", PlaidError.plannedMaintenance());
 
-        APIGatewayV2HTTPResponse response = exchange.handleRequest(
-                exchangeOf(user, rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK)), new LambdaContext());
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
 
         assertThat(response.getStatusCode()).isEqualTo(502);
         assertThat(rig.records(user)).singleElement()
                 .satisfies(r -> assertThat(r).containsKey("access_token_ciphertext"));
+    }
+
+    /** Exchanges a public token just minted by the simulator, as Link would hand it over. */
+    private static APIGatewayV2HTTPResponse exchangeFreshToken(ExchangePublicTokenHandler handler, String user) {
+        return handler.handleRequest(exchangeOf(user, rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK)),
+                new LambdaContext());
     }
 
     private static APIGatewayV2HTTPEvent exchangeOf(String user, String publicToken) {
