@@ -3,8 +3,10 @@ package dev.plaidknot;
 import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.link.LinkTokenService;
+import dev.plaidknot.link.LinkedItems;
 import dev.plaidknot.link.ProcessorTokenIssuer;
 import dev.plaidknot.link.PublicTokenExchange;
+import dev.plaidknot.link.SandboxPublicTokens;
 import dev.plaidknot.plaid.PlaidApiGateway;
 import dev.plaidknot.plaid.PlaidClients;
 import dev.plaidknot.plaid.PlaidCredentials;
@@ -13,6 +15,8 @@ import dev.plaidknot.secrets.CachedSecret;
 import dev.plaidknot.vault.DynamoTokenVault;
 import dev.plaidknot.vault.KmsTokenCipher;
 import dev.plaidknot.vault.TokenVault;
+import dev.plaidknot.webhook.ItemWebhooks;
+import dev.plaidknot.webhook.PlaidWebhookVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +55,11 @@ public final class Wiring {
     private final Once<TokenVault> tokenVault = new Once<>(this::buildTokenVault);
     private final Once<LinkTokenService> linkTokenService = new Once<>(this::buildLinkTokenService);
     private final Once<PublicTokenExchange> publicTokenExchange = new Once<>(this::buildPublicTokenExchange);
+    private final Once<LinkedItems> linkedItems = new Once<>(() -> new LinkedItems(plaidGateway.get(), tokenVault.get()));
+    private final Once<SandboxPublicTokens> sandboxPublicTokens = new Once<>(this::buildSandboxPublicTokens);
+    private final Once<PlaidWebhookVerifier> plaidWebhookVerifier =
+            new Once<>(() -> new PlaidWebhookVerifier(plaidGateway.get(), clock));
+    private final Once<ItemWebhooks> itemWebhooks = new Once<>(() -> new ItemWebhooks(tokenVault.get()));
 
     public Wiring(Settings settings, Supplier<SecretsManagerClient> secretsManager,
                   Supplier<DynamoDbClient> dynamo, Supplier<KmsClient> kms) {
@@ -86,8 +95,32 @@ public final class Wiring {
         return publicTokenExchange.get();
     }
 
+    public TokenVault tokenVault() {
+        return tokenVault.get();
+    }
+
+    public LinkedItems linkedItems() {
+        return linkedItems.get();
+    }
+
+    public SandboxPublicTokens sandboxPublicTokens() {
+        return sandboxPublicTokens.get();
+    }
+
+    public PlaidWebhookVerifier plaidWebhookVerifier() {
+        return plaidWebhookVerifier.get();
+    }
+
+    public ItemWebhooks itemWebhooks() {
+        return itemWebhooks.get();
+    }
+
+    private SandboxPublicTokens buildSandboxPublicTokens() {
+        return new SandboxPublicTokens(plaidGateway.get(), settings.plaidProducts(), settings.plaidWebhookUrl());
+    }
+
     private LinkTokenService buildLinkTokenService() {
-        return new LinkTokenService(plaidGateway.get(), settings.plaidClientName(), settings.plaidProducts(),
+        return new LinkTokenService(plaidGateway.get(), tokenVault.get(), settings.plaidClientName(), settings.plaidProducts(),
                 settings.plaidCountryCodes(), settings.plaidLanguage(), settings.plaidWebhookUrl());
     }
 

@@ -23,6 +23,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(401, "UNAUTHORIZED", "no verified identity on the request");
     }
 
+    /** Unknown, or someone else's: the answer is the same, so no one learns what exists. */
+    public static ApiError notFound(String what) {
+        return new ApiError(404, "NOT_FOUND", what + " not found");
+    }
+
     public static ApiError payloadTooLarge(int limitBytes) {
         return new ApiError(413, "PAYLOAD_TOO_LARGE", "request body is larger than " + limitBytes + " bytes");
     }

@@ -40,7 +40,8 @@ public final class JsonBody {
         return parseObject(bytes);
     }
 
-    private static byte[] rawBytes(APIGatewayV2HTTPEvent event) {
+    /** The body exactly as sent (base64-decoded when API Gateway encoded it), within the size limit. */
+    public static byte[] rawBytes(APIGatewayV2HTTPEvent event) {
         String body = event.getBody();
         if (body == null) {
             return new byte[0];
@@ -76,7 +77,7 @@ public final class JsonBody {
         return true;
     }
 
-    private static ObjectNode parseObject(byte[] bytes) {
+    public static ObjectNode parseObject(byte[] bytes) {
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(bytes);

@@ -3,6 +3,8 @@ package dev.plaidknot.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -10,6 +12,9 @@ import java.util.regex.Pattern;
  * it should be, never its value.
  */
 public final class RequestFields {
+
+    /** Plaid's item and account ids: letters and digits (plus - and _ for our own test ids). */
+    public static final Pattern PLAID_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final ObjectNode body;
     private final String where;
@@ -73,6 +78,16 @@ public final class RequestFields {
     public void rejectAnyField(String why) {
         if (!body.isEmpty()) {
             throw ApiError.badRequest(why);
+        }
+    }
+
+    /** Refuses fields this route does not know, rather than silently ignoring them. */
+    public void rejectFieldsOtherThan(Set<String> known) {
+        for (var names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiError.badRequest(where + "fields other than " + new TreeSet<>(known) + " are not accepted");
+            }
         }
     }
 }

@@ -13,9 +13,14 @@ import dev.plaidknot.api.JsonBody;
 import dev.plaidknot.api.RequestFields;
 import dev.plaidknot.link.LinkTokenService;
 import dev.plaidknot.plaid.PlaidGateway.LinkToken;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
-/** {@code POST /create_link_token}: a Plaid link token for the caller. */
+/**
+ * {@code POST /create_link_token}: a Plaid link token for the caller; with {@code {"item_id"}},
+ * one in update mode for that item of theirs.
+ */
 public final class CreateLinkTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final Supplier<LinkTokenService> linkTokens;
@@ -37,9 +42,12 @@ public final class CreateLinkTokenHandler implements RequestHandler<APIGatewayV2
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return ApiCall.run("create_link_token", event, context, () -> {
             String userId = CallerIdentity.of(event);
-            RequestFields.of(JsonBody.parseOptional(event))
-                    .rejectAnyField("create_link_token takes no fields: the user comes from the bearer token");
-            LinkToken token = linkTokens.get().create(userId);
+            RequestFields body = RequestFields.of(JsonBody.parseOptional(event));
+            body.rejectFieldsOtherThan(Set.of("item_id"));
+            Optional<String> itemId = body.optionalString("item_id", RequestFields.PLAID_ID, "a Plaid item id");
+            LinkToken token = itemId.isPresent()
+                    ? linkTokens.get().createForUpdate(userId, itemId.get())
+                    : linkTokens.get().create(userId);
             return ApiResponses.json(200, Json.MAPPER.createObjectNode()
                     .put("link_token", token.linkToken())
                     .put("expiration", token.expiration())

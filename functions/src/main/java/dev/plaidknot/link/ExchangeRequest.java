@@ -23,7 +23,6 @@ public record ExchangeRequest(String publicToken, List<String> selectedAccountId
 
     private static final Pattern PUBLIC_TOKEN = Pattern.compile(
             "public-(sandbox|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern INSTITUTION_ID = Pattern.compile("ins_[0-9]{1,12}");
     private static final Pattern INSTITUTION_NAME = Pattern.compile("[^\\p{Cntrl}]{1,200}");
     private static final int MAX_ACCOUNTS = 100;
@@ -53,7 +52,7 @@ public record ExchangeRequest(String publicToken, List<String> selectedAccountId
                 throw ApiError.badRequest(where + " must be an object, as in Link's metadata.accounts");
             }
             String id = RequestFields.nested((ObjectNode) account, where)
-                    .requiredString("id", ACCOUNT_ID, "a Plaid account id");
+                    .requiredString("id", RequestFields.PLAID_ID, "a Plaid account id");
             if (!ids.add(id)) {
                 throw ApiError.badRequest(where + ".id repeats an earlier account");
             }

@@ -2,7 +2,9 @@ package dev.plaidknot.link;
 
 import dev.plaidknot.plaid.PlaidGateway.LinkToken;
 import dev.plaidknot.plaid.PlaidGateway.LinkTokenRequest;
+import dev.plaidknot.api.ApiError;
 import dev.plaidknot.plaid.PlaidGateway;
+import dev.plaidknot.vault.TokenVault;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,15 +12,17 @@ import java.util.Optional;
 public final class LinkTokenService {
 
     private final PlaidGateway plaid;
+    private final TokenVault vault;
     private final String clientName;
     private final List<String> products;
     private final List<String> countryCodes;
     private final String language;
     private final Optional<String> webhookUrl;
 
-    public LinkTokenService(PlaidGateway plaid, String clientName, List<String> products,
+    public LinkTokenService(PlaidGateway plaid, TokenVault vault, String clientName, List<String> products,
                             List<String> countryCodes, String language, Optional<String> webhookUrl) {
         this.plaid = plaid;
+        this.vault = vault;
         this.clientName = clientName;
         this.products = List.copyOf(products);
         this.countryCodes = List.copyOf(countryCodes);
@@ -28,6 +32,13 @@ public final class LinkTokenService {
 
     public LinkToken create(String userId) {
         return plaid.createLinkToken(new LinkTokenRequest(
-                userId, clientName, products, countryCodes, language, webhookUrl.orElse(null)));
+                userId, clientName, products, countryCodes, language, webhookUrl.orElse(null), null));
+    }
+
+    /** Update mode for one of the caller's items: 404 when the caller has no such item. */
+    public LinkToken createForUpdate(String userId, String itemId) {
+        String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+        return plaid.createLinkToken(new LinkTokenRequest(
+                userId, clientName, products, countryCodes, language, webhookUrl.orElse(null), accessToken));
     }
 }

@@ -6,6 +6,7 @@ import com.plaid.client.model.AccountsGetRequest;
 import com.plaid.client.model.AccountsGetResponse;
 import com.plaid.client.model.CountryCode;
 import com.plaid.client.model.ItemPublicTokenExchangeRequest;
+import com.plaid.client.model.JWKPublicKey;
 import com.plaid.client.model.ItemPublicTokenExchangeResponse;
 import com.plaid.client.model.ItemRemoveRequest;
 import com.plaid.client.model.LinkTokenCreateRequest;
@@ -14,6 +15,11 @@ import com.plaid.client.model.LinkTokenCreateResponse;
 import com.plaid.client.model.ProcessorTokenCreateRequest;
 import com.plaid.client.model.ProcessorTokenCreateResponse;
 import com.plaid.client.model.Products;
+import com.plaid.client.model.SandboxPublicTokenCreateRequest;
+import com.plaid.client.model.SandboxPublicTokenCreateRequestOptions;
+import com.plaid.client.model.SandboxPublicTokenCreateResponse;
+import com.plaid.client.model.WebhookVerificationKeyGetRequest;
+import com.plaid.client.model.WebhookVerificationKeyGetResponse;
 import com.plaid.client.request.PlaidApi;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.Json;
@@ -23,6 +29,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import okhttp3.ResponseBody;
 import retrofit2.Call;
@@ -50,8 +57,13 @@ public final class PlaidApiGateway implements PlaidGateway {
                 .clientName(request.clientName())
                 .language(request.language())
                 .countryCodes(request.countryCodes().stream().map(PlaidApiGateway::countryCode).toList())
-                .user(new LinkTokenCreateRequestUser().clientUserId(request.clientUserId()))
-                .products(request.products().stream().map(PlaidApiGateway::product).toList());
+                .user(new LinkTokenCreateRequestUser().clientUserId(request.clientUserId()));
+        if (request.accessToken() != null) {
+            // Update mode: Link re-authenticates this item; its products are already set.
+            body.accessToken(request.accessToken());
+        } else {
+            body.products(request.products().stream().map(PlaidApiGateway::product).toList());
+        }
         if (request.webhookUrl() != null) {
             body.webhook(request.webhookUrl());
         }
@@ -99,6 +111,45 @@ public final class PlaidApiGateway implements PlaidGateway {
     public void removeItem(String accessToken) {
         ItemRemoveRequest body = new ItemRemoveRequest().accessToken(accessToken);
         execute("item/remove", api -> api.itemRemove(body));
+    }
+
+    @Override
+    public Optional<WebhookKey> getWebhookVerificationKey(String keyId) {
+        WebhookVerificationKeyGetRequest body = new WebhookVerificationKeyGetRequest().keyId(keyId);
+        WebhookVerificationKeyGetResponse response;
+        try {
+            response = execute("webhook_verification_key/get", api -> api.webhookVerificationKeyGet(body));
+        } catch (PlaidFailure failure) {
+            if (failure.kind() == PlaidFailure.Kind.REJECTED && failure.httpStatus() == 400
+                    && "INVALID_INPUT".equals(failure.errorType().orElse(null))) {
+                return Optional.empty();
+            }
+            throw failure;
+        }
+        JWKPublicKey key = response.getKey();
+        if (key == null) {
+            throw PlaidFailure.malformed("webhook_verification_key/get", 200);
+        }
+        return Optional.of(new WebhookKey(key.getKid(), key.getAlg(), key.getCrv(), key.getKty(), key.getX(),
+                key.getY(), key.getExpiredAt() == null ? null : key.getExpiredAt().longValue()));
+    }
+
+    @Override
+    public String createSandboxPublicToken(String institutionId, List<String> products, String webhookUrl) {
+        SandboxPublicTokenCreateRequest body = new SandboxPublicTokenCreateRequest()
+                .institutionId(institutionId)
+                .initialProducts(products.stream().map(PlaidApiGateway::product).toList());
+        if (webhookUrl != null) {
+            body.options(new SandboxPublicTokenCreateRequestOptions().webhook(webhookUrl));
+        }
+        SandboxPublicTokenCreateResponse response =
+                execute("sandbox/public_token/create", api -> api.sandboxPublicTokenCreate(body));
+        return required(response.getPublicToken(), "sandbox/public_token/create");
+    }
+
+    @Override
+    public PlaidEnvironment environment() {
+        return clients.environment();
     }
 
     private <T> T execute(String operation, Function<PlaidApi, Call<T>> request) {

@@ -1,6 +1,7 @@
 package dev.plaidknot.plaid;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Plaid calls this service makes, in its own terms. Every failure is a {@link PlaidFailure}
@@ -19,8 +20,26 @@ public interface PlaidGateway {
 
     void removeItem(String accessToken);
 
+    /** The public key Plaid signs webhooks with, by key id; empty when Plaid knows no such key. */
+    Optional<WebhookKey> getWebhookVerificationKey(String keyId);
+
+    /** Sandbox only: a public token for an institution, as Link would hand one over. */
+    String createSandboxPublicToken(String institutionId, List<String> products, String webhookUrl);
+
+    /** Which Plaid environment the current keys are for. */
+    PlaidEnvironment environment();
+
+    /** A link token request; with an access token it opens Link in update mode for that item. */
     record LinkTokenRequest(String clientUserId, String clientName, List<String> products,
-                            List<String> countryCodes, String language, String webhookUrl) {
+                            List<String> countryCodes, String language, String webhookUrl, String accessToken) {
+        @Override
+        public String toString() {
+            return "LinkTokenRequest[clientUserId=" + clientUserId + ", updateMode=" + (accessToken != null) + "]";
+        }
+    }
+
+    /** A P-256 public key as JWK coordinates, with its expiry (null while current). */
+    record WebhookKey(String keyId, String alg, String crv, String kty, String x, String y, Long expiredAt) {
     }
 
     record LinkToken(String linkToken, String expiration, String requestId) {

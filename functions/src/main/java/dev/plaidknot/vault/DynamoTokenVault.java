@@ -1,24 +1,43 @@
 package dev.plaidknot.vault;
 
+import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.DependencyUnavailable;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The single-table layout of DESIGN: everything of a user under {@code pk=USER#<sub>}, so one
- * query returns a user's whole picture; item records also carry {@code plaid_item_id}, the key
- * of the index that webhooks use to find an item's owner.
+ * The single-table layout of DESIGN: everything of a user under {@code pk=USER#<sub>}. Item
+ * records also carry {@code plaid_item_id} (key of {@value #ITEM_OWNER_INDEX}, so webhooks can
+ * find an item's owner) and {@code items_pk}/{@code items_sk} (keys of
+ * {@value #ITEMS_BY_CREATION_INDEX}, so a user's items list newest first, a page at a time).
  */
 public final class DynamoTokenVault implements TokenVault {
 
     public static final String ITEM_OWNER_INDEX = "ItemOwnerIndex";
+    public static final String ITEMS_BY_CREATION_INDEX = "UserItemsByCreation";
+
+    /** A page cursor is the last item's {@code items_sk}: creation time, then item id. */
+    private static final Pattern CURSOR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z#[A-Za-z0-9_-]{1,128}");
+    /** A transaction holds at most 100 actions. */
+    private static final int TRANSACTION_LIMIT = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -41,7 +60,12 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     public static String accountKey(String itemId, String accountId) {
-        return itemKey(itemId) + "#ACCOUNT#" + accountId;
+        return accountPrefix(itemId) + accountId;
+    }
+
+    private static String accountPrefix(String itemId) {
+        // The trailing marker keeps item "abc" from matching the accounts of item "abcd".
+        return itemKey(itemId) + "#ACCOUNT#";
     }
 
     @Override
@@ -54,17 +78,19 @@ public final class DynamoTokenVault implements TokenVault {
         record.put("record_type", s("item"));
         record.put("item_id", s(item.itemId()));
         record.put("plaid_item_id", s(item.itemId()));
+        record.put("items_pk", s(userKey(userId)));
+        record.put("items_sk", s(now + "#" + item.itemId()));
         putIfPresent(record, "institution_id", item.institutionId());
         putIfPresent(record, "institution_name", item.institutionName());
         record.put("status", s("healthy"));
         record.put("access_token_ciphertext", AttributeValue.fromB(SdkBytes.fromByteArray(ciphertext)));
         record.put("created_at", s(now));
         record.put("updated_at", s(now));
-        put(PutItemRequest.builder()
+        call(() -> dynamo.putItem(PutItemRequest.builder()
                 .tableName(table)
                 .item(record)
                 .conditionExpression("attribute_not_exists(pk)")
-                .build());
+                .build()));
     }
 
     @Override
@@ -77,17 +103,14 @@ public final class DynamoTokenVault implements TokenVault {
             values.put(":name", s(institutionName));
             set += ", institution_name = :name";
         }
-        try {
-            dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of("pk", s(userKey(userId)), "sk", s(itemKey(itemId))))
-                    .updateExpression(set)
-                    .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(values)
-                    .build());
-        } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
-        }
+        String expression = set;
+        call(() -> dynamo.updateItem(UpdateItemRequest.builder()
+                .tableName(table)
+                .key(key(userKey(userId), itemKey(itemId)))
+                .updateExpression(expression)
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(values)
+                .build()));
     }
 
     @Override
@@ -102,6 +125,7 @@ public final class DynamoTokenVault implements TokenVault {
         putIfPresent(record, "mask", account.mask());
         putIfPresent(record, "type", account.type());
         putIfPresent(record, "subtype", account.subtype());
+        record.put("status", s("active"));
         record.put("processor", s("knot"));
         record.put("processor_token_status", s(outcome.status()));
         switch (outcome) {
@@ -115,15 +139,199 @@ public final class DynamoTokenVault implements TokenVault {
         String now = clock.instant().toString();
         record.put("created_at", s(now));
         record.put("updated_at", s(now));
-        put(PutItemRequest.builder().tableName(table).item(record).build());
+        call(() -> dynamo.putItem(PutItemRequest.builder().tableName(table).item(record).build()));
     }
 
-    private void put(PutItemRequest request) {
+    @Override
+    public Optional<String> accessToken(String userId, String itemId) {
+        Map<String, AttributeValue> record = call(() -> dynamo.getItem(g -> g
+                .tableName(table)
+                .key(key(userKey(userId), itemKey(itemId)))
+                .projectionExpression("access_token_ciphertext")
+                .consistentRead(true))).item();
+        if (record == null || !record.containsKey("access_token_ciphertext")) {
+            return Optional.empty();
+        }
+        return Optional.of(cipher.decrypt(record.get("access_token_ciphertext").b().asByteArray(),
+                EncryptionContexts.accessToken(userId, itemId)));
+    }
+
+    @Override
+    public ItemPage listItems(String userId, int limit, String cursor) {
+        Map<String, AttributeValue> values = Map.of(":pk", s(userKey(userId)));
+        Map<String, AttributeValue> start = cursor == null ? null : startKey(userId, cursor);
+        QueryResponse page = call(() -> dynamo.query(q -> q
+                .tableName(table)
+                .indexName(ITEMS_BY_CREATION_INDEX)
+                .keyConditionExpression("items_pk = :pk")
+                .expressionAttributeValues(values)
+                .scanIndexForward(false)
+                .limit(limit)
+                .exclusiveStartKey(start)));
+        List<ItemView> items = new ArrayList<>();
+        for (Map<String, AttributeValue> record : page.items()) {
+            String itemId = text(record, "item_id");
+            items.add(new ItemView(itemId, text(record, "institution_id"), text(record, "institution_name"),
+                    text(record, "status"), text(record, "status_reason"), text(record, "created_at"),
+                    accounts(userId, itemId)));
+        }
+        String next = page.hasLastEvaluatedKey() && page.lastEvaluatedKey().containsKey("items_sk")
+                ? encodeCursor(page.lastEvaluatedKey().get("items_sk").s())
+                : null;
+        return new ItemPage(items, next);
+    }
+
+    @Override
+    public void deleteItem(String userId, String itemId) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(accountKeys(userId, itemId));
+        // The item record goes last: while any account remains, the item is still there to retry on.
+        keys.add(key(userKey(userId), itemKey(itemId)));
+        for (int from = 0; from < keys.size(); from += TRANSACTION_LIMIT) {
+            List<TransactWriteItem> deletes = keys.subList(from, Math.min(keys.size(), from + TRANSACTION_LIMIT))
+                    .stream()
+                    .map(k -> TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(k).build()).build())
+                    .toList();
+            call(() -> dynamo.transactWriteItems(t -> t.transactItems(deletes)));
+        }
+    }
+
+    @Override
+    public Optional<String> ownerOf(String itemId) {
+        QueryResponse found = call(() -> dynamo.query(q -> q
+                .tableName(table)
+                .indexName(ITEM_OWNER_INDEX)
+                .keyConditionExpression("plaid_item_id = :id")
+                .expressionAttributeValues(Map.of(":id", s(itemId)))
+                .limit(1)));
+        return found.items().stream()
+                .map(r -> r.get("pk").s())
+                .filter(pk -> pk.startsWith("USER#"))
+                .map(pk -> pk.substring("USER#".length()))
+                .findFirst();
+    }
+
+    @Override
+    public boolean applyItemStatus(String userId, String itemId, StatusEvent event) {
+        return applyStatus(key(userKey(userId), itemKey(itemId)), event);
+    }
+
+    @Override
+    public boolean applyAccountStatus(String userId, String itemId, String accountId, StatusEvent event) {
+        return applyStatus(key(userKey(userId), accountKey(itemId, accountId)), event);
+    }
+
+    private boolean applyStatus(Map<String, AttributeValue> key, StatusEvent event) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":status", s(event.status()));
+        values.put(":at", AttributeValue.fromN(Long.toString(event.at())));
+        values.put(":id", s(event.eventId()));
+        values.put(":now", s(clock.instant().toString()));
+        String update = "SET #status = :status, status_event_at = :at, status_event_id = :id, updated_at = :now";
+        if (event.reason() != null) {
+            values.put(":reason", s(event.reason()));
+            update += ", status_reason = :reason";
+        } else {
+            update += " REMOVE status_reason";
+        }
+        String expression = update;
         try {
-            dynamo.putItem(request);
+            dynamo.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(key)
+                    .updateExpression(expression)
+                    // Only a newer event applies: a replay or a late, older delivery changes nothing.
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(status_event_at)"
+                            + " OR status_event_at < :at OR (status_event_at = :at AND status_event_id <> :id))")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(values)
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException stale) {
+            return false;
         } catch (SdkException e) {
             throw DependencyUnavailable.from("dynamodb", e);
         }
+    }
+
+    private List<AccountView> accounts(String userId, String itemId) {
+        List<AccountView> accounts = new ArrayList<>();
+        for (Map<String, AttributeValue> record : queryAccounts(userId, itemId, List.of("account_id", "name", "mask",
+                "type", "subtype", "status", "processor_token_status"))) {
+            accounts.add(new AccountView(text(record, "account_id"), text(record, "name"), text(record, "mask"),
+                    text(record, "type"), text(record, "subtype"), text(record, "status"),
+                    text(record, "processor_token_status")));
+        }
+        return accounts;
+    }
+
+    private List<Map<String, AttributeValue>> accountKeys(String userId, String itemId) {
+        return queryAccounts(userId, itemId, List.of("pk", "sk")).stream()
+                .map(r -> key(r.get("pk").s(), r.get("sk").s()))
+                .toList();
+    }
+
+    private List<Map<String, AttributeValue>> queryAccounts(String userId, String itemId, List<String> attributes) {
+        // Every name through a placeholder: several (name, type, status, subtype) are DynamoDB reserved words.
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < attributes.size(); i++) {
+            names.put("#a" + i, attributes.get(i));
+        }
+        String projection = String.join(", ", names.keySet().stream().sorted().toList());
+        List<Map<String, AttributeValue>> records = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = call(() -> dynamo.query(q -> q
+                    .tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", s(userKey(userId)), ":prefix", s(accountPrefix(itemId))))
+                    .projectionExpression(projection)
+                    .expressionAttributeNames(names)
+                    .consistentRead(true)
+                    .exclusiveStartKey(from)));
+            records.addAll(page.items());
+            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return records;
+    }
+
+    private static Map<String, AttributeValue> startKey(String userId, String cursor) {
+        String itemsSk;
+        try {
+            itemsSk = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("cursor is not one this API returned");
+        }
+        if (!CURSOR.matcher(itemsSk).matches()) {
+            throw ApiError.badRequest("cursor is not one this API returned");
+        }
+        String itemId = itemsSk.substring(itemsSk.indexOf('#') + 1);
+        // Rebuilt from the caller's own key: a cursor cannot lead into another user's partition.
+        Map<String, AttributeValue> start = new HashMap<>(key(userKey(userId), itemKey(itemId)));
+        start.put("items_pk", s(userKey(userId)));
+        start.put("items_sk", s(itemsSk));
+        return start;
+    }
+
+    private static String encodeCursor(String itemsSk) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(itemsSk.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private <T> T call(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (SdkException e) {
+            throw DependencyUnavailable.from("dynamodb", e);
+        }
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("pk", s(pk), "sk", s(sk));
+    }
+
+    private static String text(Map<String, AttributeValue> record, String name) {
+        AttributeValue value = record.get(name);
+        return value == null ? null : value.s();
     }
 
     private static void putIfPresent(Map<String, AttributeValue> record, String name, String value) {

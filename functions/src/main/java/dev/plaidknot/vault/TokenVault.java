@@ -1,8 +1,13 @@
 package dev.plaidknot.vault;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Where a user's items and accounts live, with their Plaid access token and Knot processor
- * tokens encrypted before they are written. Every method is keyed by the caller's user id.
+ * tokens encrypted before they are written. Every read and write that a caller can cause is
+ * keyed by the caller's user id, so no user can reach another's records; only webhooks, which
+ * Plaid signs, look an item up by its id alone ({@link #ownerOf}).
  */
 public interface TokenVault {
 
@@ -18,10 +23,44 @@ public interface TokenVault {
      */
     void saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome);
 
+    /** The item's decrypted access token; empty when this user has no such item. */
+    Optional<String> accessToken(String userId, String itemId);
+
+    /** The user's items, newest first, with their accounts; {@code cursor} is a page's next_cursor. */
+    ItemPage listItems(String userId, int limit, String cursor);
+
+    /** Deletes the item and its account records; a no-op when they are already gone. */
+    void deleteItem(String userId, String itemId);
+
+    /** The user an item belongs to, for Plaid's webhooks, which name only the item. */
+    Optional<String> ownerOf(String itemId);
+
+    /** Applies a status change unless a newer or the same event was already applied; says whether it did. */
+    boolean applyItemStatus(String userId, String itemId, StatusEvent event);
+
+    /** The same for one account of an item. */
+    boolean applyAccountStatus(String userId, String itemId, String accountId, StatusEvent event);
+
     record NewItem(String itemId, String institutionId, String institutionName) {
     }
 
     record NewAccount(String accountId, String name, String mask, String type, String subtype) {
+    }
+
+    /** A status from a webhook: {@code at} and {@code eventId} order and de-duplicate deliveries. */
+    record StatusEvent(String status, String reason, long at, String eventId) {
+    }
+
+    record ItemView(String itemId, String institutionId, String institutionName, String status, String statusReason,
+                    String createdAt, List<AccountView> accounts) {
+    }
+
+    record AccountView(String accountId, String name, String mask, String type, String subtype, String status,
+                       String processorTokenStatus) {
+    }
+
+    /** One page of items; {@code nextCursor} is null on the last page. */
+    record ItemPage(List<ItemView> items, String nextCursor) {
     }
 
     /** What became of one account's processor token: a token, or why there is none. */

@@ -8,6 +8,7 @@ import dev.plaidknot.api.Json;
 import dev.plaidknot.link.LinkTokenService;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.FakePlaidGateway;
+import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.testing.LambdaContext;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CreateLinkTokenHandlerTest {
 
     private final FakePlaidGateway plaid = new FakePlaidGateway();
-    private final CreateLinkTokenHandler handler = new CreateLinkTokenHandler(new LinkTokenService(plaid,
+    private final CreateLinkTokenHandler handler = new CreateLinkTokenHandler(new LinkTokenService(plaid, new InMemoryTokenVault(),
             "Acme Card", List.of("transactions"), List.of("US"), "en", Optional.of("https://hooks.example.com/plaid")));
 
     @Test

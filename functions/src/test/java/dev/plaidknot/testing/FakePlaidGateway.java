@@ -1,6 +1,7 @@
 package dev.plaidknot.testing;
 
 import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.plaid.PlaidEnvironment;
 import dev.plaidknot.plaid.PlaidGateway;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,6 +23,8 @@ public final class FakePlaidGateway implements PlaidGateway {
     public final List<String> removedAccessTokens = new ArrayList<>();
     public final Map<String, String> accessTokensByItem = new ConcurrentHashMap<>();
     public LinkTokenRequest lastLinkTokenRequest;
+    public final Map<String, WebhookKey> webhookKeys = new ConcurrentHashMap<>();
+    public PlaidEnvironment environment = PlaidEnvironment.SANDBOX;
     private final Map<String, Boolean> publicTokens = new ConcurrentHashMap<>();
     private final Map<String, Deque<PlaidFailure>> failures = new ConcurrentHashMap<>();
 
@@ -90,5 +94,22 @@ public final class FakePlaidGateway implements PlaidGateway {
     public void removeItem(String accessToken) {
         call("item/remove");
         removedAccessTokens.add(accessToken);
+    }
+
+    @Override
+    public Optional<WebhookKey> getWebhookVerificationKey(String keyId) {
+        call("webhook_verification_key/get");
+        return Optional.ofNullable(webhookKeys.get(keyId));
+    }
+
+    @Override
+    public String createSandboxPublicToken(String institutionId, List<String> products, String webhookUrl) {
+        call("sandbox/public_token/create");
+        return newPublicToken();
+    }
+
+    @Override
+    public PlaidEnvironment environment() {
+        return environment;
     }
 }

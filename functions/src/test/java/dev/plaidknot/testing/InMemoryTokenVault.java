@@ -6,8 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** A vault in memory for unit tests, which can be told to fail its next write as DynamoDB would. */
+/**
+ * A vault in memory for unit tests, keyed by user as the real one is, which can be told to fail
+ * its next write as DynamoDB would. Items list newest (last saved) first.
+ */
 public final class InMemoryTokenVault implements TokenVault {
 
     public record StoredItem(String userId, NewItem item, String accessToken) {
@@ -19,6 +23,7 @@ public final class InMemoryTokenVault implements TokenVault {
     public final Map<String, StoredItem> items = new LinkedHashMap<>();
     public final List<StoredAccount> accounts = new ArrayList<>();
     public final List<String> institutionUpdates = new ArrayList<>();
+    public final Map<String, StatusEvent> statuses = new LinkedHashMap<>();
     private boolean failNextWrite;
 
     public void failNextWrite() {
@@ -30,6 +35,10 @@ public final class InMemoryTokenVault implements TokenVault {
             failNextWrite = false;
             throw new DependencyUnavailable("dynamodb", "ProvisionedThroughputExceededException", "fake-request");
         }
+    }
+
+    private Optional<StoredItem> owned(String userId, String itemId) {
+        return Optional.ofNullable(items.get(itemId)).filter(i -> i.userId().equals(userId));
     }
 
     @Override
@@ -48,5 +57,59 @@ public final class InMemoryTokenVault implements TokenVault {
     public void saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome) {
         write();
         accounts.add(new StoredAccount(userId, itemId, account, outcome));
+    }
+
+    @Override
+    public Optional<String> accessToken(String userId, String itemId) {
+        return owned(userId, itemId).map(StoredItem::accessToken);
+    }
+
+    @Override
+    public ItemPage listItems(String userId, int limit, String cursor) {
+        List<ItemView> views = new ArrayList<>();
+        for (StoredItem item : items.values().stream().filter(i -> i.userId().equals(userId)).toList().reversed()) {
+            String itemId = item.item().itemId();
+            StatusEvent status = statuses.get(itemId);
+            views.add(new ItemView(itemId, item.item().institutionId(), item.item().institutionName(),
+                    status == null ? "healthy" : status.status(), status == null ? null : status.reason(), "-",
+                    accounts.stream().filter(a -> a.itemId().equals(itemId))
+                            .map(a -> new AccountView(a.account().accountId(), a.account().name(), a.account().mask(),
+                                    a.account().type(), a.account().subtype(), "active", a.outcome().status()))
+                            .toList()));
+        }
+        return new ItemPage(views.subList(0, Math.min(limit, views.size())), null);
+    }
+
+    @Override
+    public void deleteItem(String userId, String itemId) {
+        write();
+        if (owned(userId, itemId).isPresent()) {
+            items.remove(itemId);
+            accounts.removeIf(a -> a.itemId().equals(itemId));
+        }
+    }
+
+    @Override
+    public Optional<String> ownerOf(String itemId) {
+        return Optional.ofNullable(items.get(itemId)).map(StoredItem::userId);
+    }
+
+    @Override
+    public boolean applyItemStatus(String userId, String itemId, StatusEvent event) {
+        if (owned(userId, itemId).isEmpty()) {
+            return false;
+        }
+        StatusEvent current = statuses.get(itemId);
+        if (current != null && (current.at() > event.at()
+                || (current.at() == event.at() && current.eventId().equals(event.eventId())))) {
+            return false;
+        }
+        statuses.put(itemId, event);
+        return true;
+    }
+
+    @Override
+    public boolean applyAccountStatus(String userId, String itemId, String accountId, StatusEvent event) {
+        return owned(userId, itemId).isPresent() && statuses.put(itemId + "#" + accountId, event) == null;
     }
 }

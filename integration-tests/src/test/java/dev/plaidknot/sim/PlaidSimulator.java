@@ -4,6 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.plaidknot.sim.Schema.Type;
@@ -14,12 +24,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +108,7 @@ public final class PlaidSimulator implements AutoCloseable {
                     .required("access_token", Type.STRING)
                     .required("account_id", Type.STRING)
                     .required("processor", Type.STRING),
+            "/webhook_verification_key/get", Schema.object().required("key_id", Type.STRING),
             "/item/remove", Schema.object()
                     .required("access_token", Type.STRING)
                     .optional("reason_code", Type.STRING)
@@ -134,9 +149,12 @@ public final class PlaidSimulator implements AutoCloseable {
         record Reset() implements Fault { }
     }
 
-    private record PendingPublicToken(String institutionId, List<Account> accounts, Instant expires, String clientId) {
+    private record PendingPublicToken(String institutionId, List<Account> accounts, Instant expires, String clientId,
+                                      String itemId) {
     }
 
+    private final ECKey webhookKey;
+    private final Instant webhookKeyCreated = Instant.now();
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final String clientId;
@@ -155,6 +173,11 @@ public final class PlaidSimulator implements AutoCloseable {
     private PlaidSimulator(String clientId, String secret) throws IOException {
         this.clientId = clientId;
         this.secret = secret;
+        try {
+            this.webhookKey = new ECKeyGenerator(Curve.P_256).keyID(randomId(24)).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.server.createContext("/", this::handle);
         this.server.setExecutor(executor);
@@ -198,19 +221,85 @@ public final class PlaidSimulator implements AutoCloseable {
     /** What Link does for a user who picks First Platypus Bank: a fresh public token. */
     public String createPublicToken(String institutionId) {
         String token = "public-sandbox-" + UUID.randomUUID();
-        publicTokens.put(token, new PendingPublicToken(institutionId, sandboxAccounts(), Instant.now().plus(PUBLIC_TOKEN_LIFETIME), clientId));
+        publicTokens.put(token, new PendingPublicToken(institutionId, sandboxAccounts(),
+                Instant.now().plus(PUBLIC_TOKEN_LIFETIME), clientId, null));
         return token;
     }
 
     /** Accepts a public token fixed elsewhere (a sample event), with accounts of the given ids. */
     public void acceptPublicToken(String token, String institutionId, List<String> accountIds) {
+        acceptPublicToken(token, institutionId, accountIds, null);
+    }
+
+    /** The same, and the exchange will create the item with this id (null: a fresh one). */
+    public void acceptPublicToken(String token, String institutionId, List<String> accountIds, String itemId) {
         List<Account> template = sandboxAccounts();
         List<Account> accounts = new ArrayList<>();
         for (int i = 0; i < accountIds.size(); i++) {
             Account like = template.get(i % template.size());
             accounts.add(new Account(accountIds.get(i), like.name(), like.officialName(), like.mask(), like.type(), like.subtype()));
         }
-        publicTokens.put(token, new PendingPublicToken(institutionId, accounts, Instant.now().plus(PUBLIC_TOKEN_LIFETIME), clientId));
+        publicTokens.put(token, new PendingPublicToken(institutionId, accounts,
+                Instant.now().plus(PUBLIC_TOKEN_LIFETIME), clientId, itemId));
+    }
+
+    /** The {@code Plaid-Verification} header Plaid would send with this body, signed now. */
+    public String signWebhook(String body) {
+        return signWebhook(body, Instant.now(), webhookKey);
+    }
+
+    /** The same, as if signed at {@code issuedAt} (a stale or future delivery). */
+    public String signWebhook(String body, Instant issuedAt) {
+        return signWebhook(body, issuedAt, webhookKey);
+    }
+
+    /** A well-formed signature by a key Plaid never published. */
+    public String signWebhookWithUnknownKey(String body) {
+        try {
+            return signWebhook(body, Instant.now(), new ECKeyGenerator(Curve.P_256).keyID(randomId(16)).generate());
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String webhookKeyId() {
+        return webhookKey.getKeyID();
+    }
+
+    /** An ITEM webhook body as Plaid sends it. */
+    public static String itemWebhook(String itemId, String code, String errorCode) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("webhook_type", "ITEM");
+        body.put("webhook_code", code);
+        body.put("item_id", itemId);
+        if (errorCode != null) {
+            ObjectNode error = body.putObject("error");
+            error.put("error_type", "ITEM_ERROR");
+            error.put("error_code", errorCode);
+            error.put("error_message", "the login details of this item have changed");
+            error.put("display_message", "The provided credentials were not correct. Please try again.");
+        }
+        body.put("environment", "sandbox");
+        return body.toString();
+    }
+
+    private static String signWebhook(String body, Instant issuedAt, ECKey key) {
+        try {
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
+                    new JWTClaimsSet.Builder().issueTime(Date.from(issuedAt)).claim("request_body_sha256", hash).build());
+            jwt.sign(new ECDSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The item is removed at Plaid by someone else (the dashboard, the user at their bank). */
+    public void removeAtPlaid(String itemId) {
+        itemsById.get(itemId).removed = true;
     }
 
     // ---- what tests read back -----------------------------------------------------------------
@@ -376,6 +465,7 @@ public final class PlaidSimulator implements AutoCloseable {
             case "/accounts/get" -> accountsGet(body);
             case "/processor/token/create" -> processorTokenCreate(body);
             case "/item/remove" -> itemRemove(body);
+            case "/webhook_verification_key/get" -> webhookVerificationKeyGet(body);
             default -> throw new IllegalStateException(path);
         };
     }
@@ -439,7 +529,7 @@ public final class PlaidSimulator implements AutoCloseable {
         if (pending == null || pending.expires().isBefore(Instant.now()) || !pending.clientId().equals(clientId)) {
             throw PlaidError.invalidInput("INVALID_PUBLIC_TOKEN", "provided public token is expired. Public tokens expire 30 minutes after creation at which point they can no longer be exchanged").asException();
         }
-        String itemId = randomId(37);
+        String itemId = pending.itemId() != null ? pending.itemId() : randomId(37);
         String accessToken = "access-sandbox-" + UUID.randomUUID();
         Item item = new Item(itemId, accessToken, pending.institutionId(), pending.accounts().stream()
                 .map(a -> a.accountId() != null ? a : new Account(randomId(37), a.name(), a.officialName(), a.mask(), a.type(), a.subtype()))
@@ -520,6 +610,27 @@ public final class PlaidSimulator implements AutoCloseable {
         Item item = liveItem(body.get("access_token").textValue());
         item.removed = true;
         return JSON.createObjectNode();
+    }
+
+    private ObjectNode webhookVerificationKeyGet(JsonNode body) {
+        String keyId = body.get("key_id").textValue();
+        if (!webhookKey.getKeyID().equals(keyId)) {
+            throw PlaidError.invalidInput("INVALID_WEBHOOK_VERIFICATION_KEY_ID",
+                    "invalid key_id provided").asException();
+        }
+        ECKey publicKey = webhookKey.toPublicJWK();
+        ObjectNode answer = JSON.createObjectNode();
+        ObjectNode key = answer.putObject("key");
+        key.put("alg", "ES256");
+        key.put("created_at", webhookKeyCreated.getEpochSecond());
+        key.put("crv", "P-256");
+        key.putNull("expired_at");
+        key.put("kid", publicKey.getKeyID());
+        key.put("kty", "EC");
+        key.put("use", "sig");
+        key.put("x", publicKey.getX().toString());
+        key.put("y", publicKey.getY().toString());
+        return answer;
     }
 
     private Item liveItem(String accessToken) {

@@ -122,10 +122,16 @@ public final class AwsEmulator {
         }
         List<GlobalSecondaryIndex> indexes = new ArrayList<>();
         for (JsonNode index : properties.path("GlobalSecondaryIndexes")) {
+            JsonNode projection = index.path("Projection");
+            List<String> included = new ArrayList<>();
+            projection.path("NonKeyAttributes").forEach(a -> included.add(a.asText()));
             indexes.add(GlobalSecondaryIndex.builder()
                     .indexName(index.path("IndexName").asText())
                     .keySchema(keySchema(index.path("KeySchema")))
-                    .projection(Projection.builder().projectionType(index.path("Projection").path("ProjectionType").asText()).build())
+                    .projection(Projection.builder()
+                            .projectionType(projection.path("ProjectionType").asText())
+                            .nonKeyAttributes(included.isEmpty() ? null : included)
+                            .build())
                     .build());
         }
         try (DynamoDbClient dynamo = dynamo()) {

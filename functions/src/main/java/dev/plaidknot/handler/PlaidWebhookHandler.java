@@ -1,0 +1,53 @@
+package dev.plaidknot.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.plaidknot.Wiring;
+import dev.plaidknot.api.ApiCall;
+import dev.plaidknot.api.ApiRequest;
+import dev.plaidknot.api.ApiResponses;
+import dev.plaidknot.api.Json;
+import dev.plaidknot.api.JsonBody;
+import dev.plaidknot.webhook.ItemWebhooks;
+import dev.plaidknot.webhook.PlaidWebhookVerifier;
+import dev.plaidknot.webhook.VerifiedWebhook;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /webhooks/plaid}: not behind the JWT authorizer, so the signature is the only
+ * gate; nothing is parsed or looked up before it is verified.
+ */
+public final class PlaidWebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final Supplier<PlaidWebhookVerifier> verifier;
+    private final Supplier<ItemWebhooks> webhooks;
+
+    public PlaidWebhookHandler() {
+        this(Wiring.shared());
+    }
+
+    public PlaidWebhookHandler(Wiring wiring) {
+        this.verifier = wiring::plaidWebhookVerifier;
+        this.webhooks = wiring::itemWebhooks;
+        Wiring.buildEarly(this.verifier);
+        Wiring.buildEarly(this.webhooks);
+    }
+
+    public PlaidWebhookHandler(PlaidWebhookVerifier verifier, ItemWebhooks webhooks) {
+        this.verifier = () -> verifier;
+        this.webhooks = () -> webhooks;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return ApiCall.run("plaid_webhook", event, context, () -> {
+            byte[] body = JsonBody.rawBytes(event);
+            VerifiedWebhook webhook = verifier.get().verify(
+                    ApiRequest.header(event, "Plaid-Verification").orElse(null), body);
+            ItemWebhooks.Outcome outcome = webhooks.get().handle(webhook, JsonBody.parseObject(body));
+            return ApiResponses.json(200, Json.MAPPER.createObjectNode().put("outcome", outcome.name().toLowerCase()));
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package dev.plaidknot.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.plaidknot.Wiring;
+import dev.plaidknot.api.ApiCall;
+import dev.plaidknot.api.ApiResponses;
+import dev.plaidknot.api.CallerIdentity;
+import dev.plaidknot.api.Json;
+import dev.plaidknot.api.JsonBody;
+import dev.plaidknot.api.RequestFields;
+import dev.plaidknot.link.SandboxPublicTokens;
+import java.util.function.Supplier;
+
+/** {@code POST /sandbox/public_token}: a sandbox public token without Link; 404 outside the sandbox. */
+public final class SandboxPublicTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final Supplier<SandboxPublicTokens> tokens;
+
+    public SandboxPublicTokenHandler() {
+        this(Wiring.shared());
+    }
+
+    public SandboxPublicTokenHandler(Wiring wiring) {
+        this.tokens = wiring::sandboxPublicTokens;
+        Wiring.buildEarly(this.tokens);
+    }
+
+    public SandboxPublicTokenHandler(SandboxPublicTokens tokens) {
+        this.tokens = () -> tokens;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return ApiCall.run("sandbox_public_token", event, context, () -> {
+            CallerIdentity.of(event);
+            RequestFields.of(JsonBody.parseOptional(event)).rejectAnyField("sandbox/public_token takes no fields");
+            String publicToken = tokens.get().create();
+            return ApiResponses.json(201, Json.MAPPER.createObjectNode()
+                    .put("public_token", publicToken)
+                    .put("institution_id", SandboxPublicTokens.FIRST_PLATYPUS_BANK));
+        });
+    }
+}

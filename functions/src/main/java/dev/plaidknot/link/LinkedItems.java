@@ -1,0 +1,57 @@
+package dev.plaidknot.link;
+
+import dev.plaidknot.api.ApiError;
+import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.plaid.PlaidGateway;
+import dev.plaidknot.vault.TokenVault;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Undoing a user's link to their bank: at Plaid first, then here. */
+public final class LinkedItems {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkedItems.class);
+
+    private final PlaidGateway plaid;
+    private final TokenVault vault;
+
+    public LinkedItems(PlaidGateway plaid, TokenVault vault) {
+        this.plaid = plaid;
+        this.vault = vault;
+    }
+
+    /**
+     * Removes the item at Plaid (which also invalidates its Knot processor tokens), then deletes
+     * its records. If Plaid cannot be reached nothing is deleted, so the call can be repeated;
+     * if Plaid has already forgotten the item, the records go anyway.
+     */
+    public void remove(String userId, String itemId) {
+        String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+        try {
+            plaid.removeItem(accessToken);
+        } catch (PlaidFailure failure) {
+            if (!failure.isCode("ITEM_NOT_FOUND")) {
+                throw unavailableUnlessRefused(failure);
+            }
+            LOG.info("item already gone at Plaid item_id={} plaid_request_id={}", itemId, failure.requestId().orElse("-"));
+        }
+        vault.deleteItem(userId, itemId);
+    }
+
+    /** Plaid being down or slow is a retryable 503 here: the removal has not happened. */
+    private static RuntimeException unavailableUnlessRefused(PlaidFailure failure) {
+        boolean transient_ = switch (failure.kind()) {
+            case TIMEOUT, UNREACHABLE -> true;
+            case REJECTED -> failure.httpStatus() >= 500;
+            case MALFORMED -> false;
+        };
+        if (!transient_) {
+            return failure;
+        }
+        LOG.warn("item removal deferred: Plaid unavailable plaid_kind={} plaid_error_code={}", failure.kind(),
+                failure.errorCode().orElse("-"));
+        return new DependencyUnavailable("plaid", failure.errorCode().orElse(failure.kind().name()),
+                failure.requestId().orElse(null));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.plaidknot.support;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plaidknot.Wiring;
+import dev.plaidknot.handler.CreateLinkTokenHandler;
+import dev.plaidknot.handler.DeleteItemHandler;
+import dev.plaidknot.handler.ExchangePublicTokenHandler;
+import dev.plaidknot.handler.ListItemsHandler;
+import dev.plaidknot.handler.PlaidWebhookHandler;
+import dev.plaidknot.handler.SandboxPublicTokenHandler;
+import dev.plaidknot.sim.PlaidSimulator;
+import dev.plaidknot.testing.ApiEvents;
+import dev.plaidknot.testing.LambdaContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every route's handler over one wiring, called the way API Gateway calls them: the tests'
+ * equivalent of the README's curl lines.
+ */
+public final class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final CreateLinkTokenHandler createLinkToken;
+    public final ExchangePublicTokenHandler exchange;
+    public final ListItemsHandler listItems;
+    public final DeleteItemHandler deleteItem;
+    public final PlaidWebhookHandler webhook;
+    public final SandboxPublicTokenHandler sandboxPublicToken;
+    private final PlaidSimulator plaid;
+
+    public Api(Wiring wiring, PlaidSimulator plaid) {
+        this.createLinkToken = new CreateLinkTokenHandler(wiring);
+        this.exchange = new ExchangePublicTokenHandler(wiring);
+        this.listItems = new ListItemsHandler(wiring);
+        this.deleteItem = new DeleteItemHandler(wiring);
+        this.webhook = new PlaidWebhookHandler(wiring);
+        this.sandboxPublicToken = new SandboxPublicTokenHandler(wiring);
+        this.plaid = plaid;
+    }
+
+    /** Links First Platypus Bank for the user (every account); returns the item id. */
+    public String link(String user) {
+        APIGatewayV2HTTPResponse response = exchange.handleRequest(ApiEvents.from(user, "POST /exchange_public_token",
+                "{\"public_token\":\"" + plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK) + "\"}"),
+                new LambdaContext());
+        if (response.getStatusCode() != 201) {
+            throw new AssertionError("link failed: " + response.getBody());
+        }
+        return json(response).path("item_id").asText();
+    }
+
+    public APIGatewayV2HTTPResponse list(String user, Map<String, String> query) {
+        APIGatewayV2HTTPEvent event = ApiEvents.from(user, "GET /items", null);
+        event.setQueryStringParameters(query.isEmpty() ? null : new HashMap<>(query));
+        return listItems.handleRequest(event, new LambdaContext());
+    }
+
+    public APIGatewayV2HTTPResponse delete(String user, String itemId) {
+        APIGatewayV2HTTPEvent event = ApiEvents.from(user, "DELETE /items/{item_id}", null);
+        event.setRawPath("/items/" + itemId);
+        event.setPathParameters(Map.of("item_id", itemId));
+        return deleteItem.handleRequest(event, new LambdaContext());
+    }
+
+    /** Delivers a webhook with this header value (null: none) and body. */
+    public APIGatewayV2HTTPResponse deliver(String verification, String body) {
+        APIGatewayV2HTTPEvent event = ApiEvents.anonymous("POST /webhooks/plaid", body);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        if (verification != null) {
+            headers.put("plaid-verification", verification);
+        }
+        event.setHeaders(headers);
+        return webhook.handleRequest(event, new LambdaContext());
+    }
+
+    /** Delivers a webhook signed by the simulator now. */
+    public APIGatewayV2HTTPResponse deliverSigned(String body) {
+        return deliver(plaid.signWebhook(body), body);
+    }
+
+    public static JsonNode json(APIGatewayV2HTTPResponse response) {
+        try {
+            return JSON.readTree(response.getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
