@@ -1,11 +1,13 @@
 package dev.plaidknot.it;
 
+import static dev.plaidknot.support.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidError;
 import dev.plaidknot.sim.PlaidSimulator;
+import dev.plaidknot.support.Api;
 import dev.plaidknot.support.AwsEmulator;
 import dev.plaidknot.support.LogCapture;
 import dev.plaidknot.support.TestRig;
@@ -43,6 +45,20 @@ class LogRedactionTest {
             // malformed input holding a token-like value
             exchange.handleRequest(ApiEvents.from("redaction-user", "POST /exchange_public_token",
                     "{\"public_token\":\"" + publicTokens.getFirst() + "\" garbage"), new LambdaContext());
+            // the item lifecycle: update mode, list, webhook, a failed and a successful delete, sandbox token
+            Api api = new Api(wiring, rig.plaid);
+            String itemId = api.link("redaction-user");
+            link.handleRequest(ApiEvents.from("redaction-user", "POST /create_link_token",
+                    "{\"item_id\":\"" + itemId + "\"}"), new LambdaContext());
+            api.list("redaction-user", Map.of());
+            api.deliverSigned(PlaidSimulator.itemWebhook(itemId, "ERROR", "ITEM_LOGIN_REQUIRED"));
+            api.deliver(rig.plaid.signWebhook("{}"), "{\"tampered\":true}");
+            rig.plaid.failNext("/item/remove", PlaidError.internalServerError());
+            api.delete("redaction-user", itemId);
+            api.delete("redaction-user", itemId);
+            publicTokens.add(json(api.sandboxPublicToken.handleRequest(
+                    ApiEvents.from("redaction-user", "POST /sandbox/public_token", null), new LambdaContext()))
+                    .path("public_token").asText());
 
             List<String> secrets = new ArrayList<>(rig.plaid.allSecrets());
             secrets.addAll(publicTokens);
@@ -50,7 +66,9 @@ class LogRedactionTest {
             assertThat(logs).as("the capture saw the service's log lines")
                     .contains("route=exchange_public_token status=201")
                     .contains("route=exchange_public_token status=503")
-                    .contains("route=exchange_public_token status=429");
+                    .contains("route=exchange_public_token status=429")
+                    .contains("route=delete_item status=204")
+                    .contains("route=plaid_webhook status=401");
             assertThat(secrets).hasSizeGreaterThan(8);
             for (String secret : secrets) {
                 assertThat(logs).as("logs hold a secret or token").doesNotContain(secret);
