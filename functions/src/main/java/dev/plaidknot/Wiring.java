@@ -11,7 +11,9 @@ import dev.plaidknot.plaid.PlaidApiGateway;
 import dev.plaidknot.plaid.PlaidClients;
 import dev.plaidknot.plaid.PlaidCredentials;
 import dev.plaidknot.plaid.PlaidGateway;
+import dev.plaidknot.plaid.PlaidRetry;
 import dev.plaidknot.secrets.CachedSecret;
+import dev.plaidknot.vault.DynamoExchangeLedger;
 import dev.plaidknot.vault.DynamoTokenVault;
 import dev.plaidknot.vault.KmsTokenCipher;
 import dev.plaidknot.vault.TokenVault;
@@ -127,7 +129,8 @@ public final class Wiring {
     private PublicTokenExchange buildPublicTokenExchange() {
         PlaidGateway plaid = plaidGateway.get();
         TokenVault vault = tokenVault.get();
-        return new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault));
+        return new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault),
+                new DynamoExchangeLedger(dynamo.get(), settings.tokensTable(), clock), clock);
     }
 
     private PlaidGateway buildPlaidGateway() {
@@ -146,7 +149,7 @@ public final class Wiring {
                 .build();
         CachedSecret<PlaidCredentials> secret =
                 new CachedSecret<>(secretsManager.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
-        return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl));
+        return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl), timeout, PlaidRetry.standard());
     }
 
     private TokenVault buildTokenVault() {

@@ -25,6 +25,7 @@ public final class ApiCall {
     public static APIGatewayV2HTTPResponse run(String route, APIGatewayV2HTTPEvent event, Context context,
                                                Supplier<APIGatewayV2HTTPResponse> work) {
         long started = System.nanoTime();
+        RequestBudget.start(context);
         String apiRequestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
         String lambdaRequestId = context == null ? null : context.getAwsRequestId();
         try {
@@ -53,6 +54,8 @@ public final class ApiCall {
                 LOG.info(line, args);
             }
             return ApiResponses.error(error);
+        } finally {
+            RequestBudget.end();
         }
     }
 

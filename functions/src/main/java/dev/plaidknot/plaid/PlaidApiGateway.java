@@ -23,6 +23,7 @@ import com.plaid.client.model.WebhookVerificationKeyGetResponse;
 import com.plaid.client.request.PlaidApi;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.Json;
+import dev.plaidknot.api.RequestBudget;
 import dev.plaidknot.config.Misconfiguration;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import okhttp3.ResponseBody;
 import retrofit2.Call;
@@ -46,9 +48,13 @@ public final class PlaidApiGateway implements PlaidGateway {
     private static final long MAX_ERROR_BODY_BYTES = 64 * 1024;
 
     private final PlaidClients clients;
+    private final Duration callTimeout;
+    private final PlaidRetry retry;
 
-    public PlaidApiGateway(PlaidClients clients) {
+    public PlaidApiGateway(PlaidClients clients, Duration callTimeout, PlaidRetry retry) {
         this.clients = clients;
+        this.callTimeout = callTimeout;
+        this.retry = retry;
     }
 
     @Override
@@ -77,8 +83,9 @@ public final class PlaidApiGateway implements PlaidGateway {
     @Override
     public ExchangedItem exchangePublicToken(String publicToken) {
         ItemPublicTokenExchangeRequest body = new ItemPublicTokenExchangeRequest().publicToken(publicToken);
+        // Never repeated on a timeout or 5xx: Plaid may have exchanged the token already.
         ItemPublicTokenExchangeResponse response =
-                execute("item/public_token/exchange", api -> api.itemPublicTokenExchange(body));
+                execute("item/public_token/exchange", api -> api.itemPublicTokenExchange(body), false);
         return new ExchangedItem(
                 required(response.getItemId(), "item/public_token/exchange"),
                 required(response.getAccessToken(), "item/public_token/exchange"),
@@ -152,29 +159,65 @@ public final class PlaidApiGateway implements PlaidGateway {
         return clients.environment();
     }
 
+    /** Every call but the exchange: repeating it changes nothing at Plaid. */
     private <T> T execute(String operation, Function<PlaidApi, Call<T>> request) {
+        return execute(operation, request, true);
+    }
+
+    /**
+     * Calls Plaid within the request's budget. Rejected keys are refetched and the call made once
+     * more (Plaid checks keys before doing anything, so even the exchange is safe to repeat then).
+     * Repeatable calls are retried with full-jitter backoff on 429, 5xx, timeouts and failed
+     * connections while the budget allows; a non-repeatable one never is.
+     */
+    private <T> T execute(String operation, Function<PlaidApi, Call<T>> request, boolean repeatable) {
+        boolean keysRefetched = false;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                return once(operation, request);
+            } catch (PlaidFailure failure) {
+                if (failure.isCode("INVALID_API_KEYS") && !keysRefetched) {
+                    clients.keysRejected();
+                    keysRefetched = true;
+                    attempt--;
+                    continue;
+                }
+                if (!repeatable || !retry.shouldRetry(failure, attempt)) {
+                    throw failure;
+                }
+                if (!retry.pause(failure, attempt)) {
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    private <T> T once(String operation, Function<PlaidApi, Call<T>> request) {
+        Duration budget = RequestBudget.remaining();
+        if (budget.compareTo(PlaidRetry.MIN_CALL) < 0) {
+            throw PlaidFailure.timeout(operation);
+        }
         Response<T> response;
         try {
-            response = request.apply(clients.api()).execute();
+            Call<T> call = request.apply(clients.api());
+            call.timeout().timeout(Math.min(callTimeout.toMillis(), budget.toMillis()), TimeUnit.MILLISECONDS);
+            response = call.execute();
         } catch (InterruptedIOException e) {
             // OkHttp's call timeout and socket read timeouts both land here.
             throw PlaidFailure.timeout(operation);
         } catch (IOException e) {
             throw PlaidFailure.unreachable(operation);
         } catch (RuntimeException e) {
-            if (e instanceof PlaidFailure || e instanceof Misconfiguration
-                    || e instanceof DependencyUnavailable) {
+            if (e instanceof PlaidFailure || e instanceof Misconfiguration || e instanceof DependencyUnavailable) {
                 throw e;
             }
             // Gson could not read a 2xx body as the documented model.
             throw PlaidFailure.malformed(operation, 200);
         }
         if (!response.isSuccessful()) {
-            PlaidFailure failure = readError(operation, response);
-            if (failure.isCode("INVALID_API_KEYS")) {
-                clients.keysRejected();
-            }
-            throw failure;
+            throw readError(operation, response);
         }
         T body = response.body();
         if (body == null) {

@@ -157,6 +157,27 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     @Override
+    public Optional<ItemView> item(String userId, String itemId) {
+        Map<String, AttributeValue> record = call(() -> dynamo.getItem(g -> g
+                .tableName(table)
+                .key(key(userKey(userId), itemKey(itemId)))
+                .projectionExpression("item_id, institution_id, institution_name, #s, status_reason, created_at")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .consistentRead(true))).item();
+        if (record == null || record.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(view(userId, record));
+    }
+
+    private ItemView view(String userId, Map<String, AttributeValue> record) {
+        String itemId = text(record, "item_id");
+        return new ItemView(itemId, text(record, "institution_id"), text(record, "institution_name"),
+                text(record, "status"), text(record, "status_reason"), text(record, "created_at"),
+                accounts(userId, itemId));
+    }
+
+    @Override
     public ItemPage listItems(String userId, int limit, String cursor) {
         Map<String, AttributeValue> values = Map.of(":pk", s(userKey(userId)));
         Map<String, AttributeValue> start = cursor == null ? null : startKey(userId, cursor);
@@ -170,10 +191,7 @@ public final class DynamoTokenVault implements TokenVault {
                 .exclusiveStartKey(start)));
         List<ItemView> items = new ArrayList<>();
         for (Map<String, AttributeValue> record : page.items()) {
-            String itemId = text(record, "item_id");
-            items.add(new ItemView(itemId, text(record, "institution_id"), text(record, "institution_name"),
-                    text(record, "status"), text(record, "status_reason"), text(record, "created_at"),
-                    accounts(userId, itemId)));
+            items.add(view(userId, record));
         }
         String next = page.hasLastEvaluatedKey() && page.lastEvaluatedKey().containsKey("items_sk")
                 ? encodeCursor(page.lastEvaluatedKey().get("items_sk").s())

@@ -26,6 +26,9 @@ public interface TokenVault {
     /** The item's decrypted access token; empty when this user has no such item. */
     Optional<String> accessToken(String userId, String itemId);
 
+    /** One of the user's items with its accounts; empty when this user has no such item. */
+    Optional<ItemView> item(String userId, String itemId);
+
     /** The user's items, newest first, with their accounts; {@code cursor} is a page's next_cursor. */
     ItemPage listItems(String userId, int limit, String cursor);
 

@@ -9,16 +9,20 @@ import dev.plaidknot.link.ProcessorTokenIssuer;
 import dev.plaidknot.link.PublicTokenExchange;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.FakePlaidGateway;
+import dev.plaidknot.testing.InMemoryExchangeLedger;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.testing.LambdaContext;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 class ExchangePublicTokenHandlerTest {
 
     private final FakePlaidGateway plaid = new FakePlaidGateway();
     private final InMemoryTokenVault vault = new InMemoryTokenVault();
+    private final InMemoryExchangeLedger ledger = new InMemoryExchangeLedger();
     private final ExchangePublicTokenHandler handler = new ExchangePublicTokenHandler(
-            new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault)));
+            new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault),
+                    ledger, Clock.systemUTC()));
 
     private APIGatewayV2HTTPResponse post(String sub, String body) {
         return handler.handleRequest(ApiEvents.from(sub, "POST /exchange_public_token", body), new LambdaContext());

@@ -4,22 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.testing.FakePlaidGateway;
+import dev.plaidknot.testing.InMemoryExchangeLedger;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
 import java.util.List;
 import java.util.Optional;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 class PublicTokenExchangeTest {
 
     private final FakePlaidGateway plaid = new FakePlaidGateway();
     private final InMemoryTokenVault vault = new InMemoryTokenVault();
+    private final InMemoryExchangeLedger ledger = new InMemoryExchangeLedger();
     private final PublicTokenExchange exchange =
-            new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault));
+            new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault),
+                    ledger, Clock.systemUTC());
 
     private ExchangeRequest request(String publicToken, List<String> accounts) {
         return new ExchangeRequest(publicToken, accounts, Optional.empty(), Optional.empty());
@@ -103,6 +108,58 @@ class PublicTokenExchangeTest {
                 .isInstanceOf(PlaidFailure.class);
         assertThat(vault.items).isEmpty();
         assertThat(vault.accounts).isEmpty();
+    }
+
+    @Test
+    void a_retried_exchange_returns_the_first_result_without_exchanging_again() {
+        String publicToken = plaid.newPublicToken();
+        ExchangeResult first = exchange.exchange("user-1", request(publicToken, List.of()));
+
+        ExchangeResult again = exchange.exchange("user-1", request(publicToken, List.of()));
+
+        assertThat(again).isEqualTo(first);
+        assertThat(plaid.calls).filteredOn("item/public_token/exchange"::equals).hasSize(1);
+        assertThat(vault.items).hasSize(1);
+        assertThat(ledger.entries).hasSize(1).doesNotContainKey(publicToken);
+    }
+
+    @Test
+    void a_retried_exchange_fills_in_a_failed_processor_token() {
+        String publicToken = plaid.newPublicToken();
+        plaid.failNext("processor/token/create", FakePlaidGateway.serverError("processor/token/create"));
+        ExchangeResult first = exchange.exchange("user-1", request(publicToken, List.of()));
+        assertThat(first.accounts().getFirst().processorTokenStatus()).isEqualTo("failed");
+
+        ExchangeResult again = exchange.exchange("user-1", request(publicToken, List.of()));
+
+        assertThat(again.accounts()).extracting(ExchangeResult.LinkedAccount::processorTokenStatus)
+                .containsOnly("created");
+        assertThat(plaid.calls).filteredOn("processor/token/create"::equals).hasSize(4);
+        assertThat(plaid.calls).filteredOn("item/public_token/exchange"::equals).hasSize(1);
+        assertThat(vault.accounts.getLast().outcome()).isInstanceOf(ProcessorTokenOutcome.Created.class);
+    }
+
+    @Test
+    void another_user_replaying_the_token_learns_nothing() {
+        String publicToken = plaid.newPublicToken();
+        exchange.exchange("user-1", request(publicToken, List.of()));
+
+        assertThatThrownBy(() -> exchange.exchange("user-2", request(publicToken, List.of())))
+                .isInstanceOfSatisfying(ApiError.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).doesNotContain("item");
+                });
+    }
+
+    @Test
+    void a_failed_exchange_lets_go_so_a_retry_can_try_again() {
+        String publicToken = plaid.newPublicToken();
+        plaid.failNext("item/public_token/exchange", FakePlaidGateway.rateLimited("item/public_token/exchange"));
+        assertThatThrownBy(() -> exchange.exchange("user-1", request(publicToken, List.of())))
+                .isInstanceOf(PlaidFailure.class);
+        assertThat(ledger.entries).isEmpty();
+
+        assertThat(exchange.exchange("user-1", request(publicToken, List.of())).accounts()).hasSize(3);
     }
 
     @Test

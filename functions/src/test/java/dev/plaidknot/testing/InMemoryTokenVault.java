@@ -65,19 +65,29 @@ public final class InMemoryTokenVault implements TokenVault {
     }
 
     @Override
+    public Optional<ItemView> item(String userId, String itemId) {
+        return owned(userId, itemId).map(this::view);
+    }
+
+    @Override
     public ItemPage listItems(String userId, int limit, String cursor) {
-        List<ItemView> views = new ArrayList<>();
-        for (StoredItem item : items.values().stream().filter(i -> i.userId().equals(userId)).toList().reversed()) {
-            String itemId = item.item().itemId();
-            StatusEvent status = statuses.get(itemId);
-            views.add(new ItemView(itemId, item.item().institutionId(), item.item().institutionName(),
-                    status == null ? "healthy" : status.status(), status == null ? null : status.reason(), "-",
-                    accounts.stream().filter(a -> a.itemId().equals(itemId))
-                            .map(a -> new AccountView(a.account().accountId(), a.account().name(), a.account().mask(),
-                                    a.account().type(), a.account().subtype(), "active", a.outcome().status()))
-                            .toList()));
-        }
+        List<ItemView> views = items.values().stream().filter(i -> i.userId().equals(userId)).toList().reversed()
+                .stream().map(this::view).toList();
         return new ItemPage(views.subList(0, Math.min(limit, views.size())), null);
+    }
+
+    private ItemView view(StoredItem item) {
+        String itemId = item.item().itemId();
+        StatusEvent status = statuses.get(itemId);
+        // The latest write of each account wins, as a PutItem overwrite does.
+        Map<String, StoredAccount> latest = new LinkedHashMap<>();
+        accounts.stream().filter(a -> a.itemId().equals(itemId)).forEach(a -> latest.put(a.account().accountId(), a));
+        return new ItemView(itemId, item.item().institutionId(), item.item().institutionName(),
+                status == null ? "healthy" : status.status(), status == null ? null : status.reason(), "-",
+                latest.values().stream()
+                        .map(a -> new AccountView(a.account().accountId(), a.account().name(), a.account().mask(),
+                                a.account().type(), a.account().subtype(), "active", a.outcome().status()))
+                        .toList());
     }
 
     @Override

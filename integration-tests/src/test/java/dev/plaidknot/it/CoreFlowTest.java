@@ -156,22 +156,37 @@ class CoreFlowTest {
     }
 
     @Test
-    void a_public_token_exchanges_once() throws Exception {
+    void retried_exchange_returns_the_first_result_and_exchanges_once() throws Exception {
         String user = "user-flow-4";
         String publicToken = rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK);
         String body = "{\"public_token\":\"" + publicToken + "\"}";
-        assertThat(exchange.handleRequest(ApiEvents.from(user, "POST /exchange_public_token", body), new LambdaContext())
-                .getStatusCode()).isEqualTo(201);
-        int itemsBefore = rig.records(user).size();
+        APIGatewayV2HTTPResponse first = exchange.handleRequest(
+                ApiEvents.from(user, "POST /exchange_public_token", body), new LambdaContext());
+        assertThat(first.getStatusCode()).isEqualTo(201);
+        int exchangesBefore = rig.plaid.calls("/item/public_token/exchange");
+        int recordsBefore = rig.records(user).size();
 
         APIGatewayV2HTTPResponse again = exchange.handleRequest(
                 ApiEvents.from(user, "POST /exchange_public_token", body), new LambdaContext());
 
-        assertThat(again.getStatusCode()).isEqualTo(400);
-        JsonNode error = JSON.readTree(again.getBody()).path("error");
-        assertThat(error.path("plaid_error_code").asText()).isEqualTo("INVALID_PUBLIC_TOKEN");
-        assertThat(error.path("request_id").asText())
-                .isEqualTo(rig.plaid.received("/item/public_token/exchange").getLast().requestId());
-        assertThat(rig.records(user)).hasSize(itemsBefore);
+        assertThat(again.getStatusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(again.getBody())).isEqualTo(JSON.readTree(first.getBody()));
+        assertThat(rig.plaid.calls("/item/public_token/exchange")).isEqualTo(exchangesBefore);
+        assertThat(rig.records(user)).hasSize(recordsBefore);
+    }
+
+    @Test
+    void exchange_records_hold_a_hash_of_the_public_token_never_the_token() throws Exception {
+        String publicToken = rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK);
+        exchange.handleRequest(ApiEvents.from("user-flow-5", "POST /exchange_public_token",
+                "{\"public_token\":\"" + publicToken + "\"}"), new LambdaContext());
+
+        var exchanges = rig.allRecords().stream().filter(r -> r.get("pk").s().startsWith("EXCHANGE#")).toList();
+        assertThat(exchanges).isNotEmpty();
+        for (var record : exchanges) {
+            assertThat(record.toString()).doesNotContain(publicToken).doesNotContain("access-sandbox-");
+            assertThat(record.get("pk").s()).matches("EXCHANGE#[0-9a-f]{64}");
+            assertThat(Long.parseLong(record.get("expires_at").n())).isGreaterThan(System.currentTimeMillis() / 1000);
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidError;
 import dev.plaidknot.sim.PlaidSimulator;
 import dev.plaidknot.support.AwsEmulator;
+import dev.plaidknot.support.AwsFaults;
 import dev.plaidknot.support.TestRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
@@ -157,8 +158,34 @@ class ExchangeFailuresTest {
     }
 
     @Test
-    void plaid_dropping_the_connection_is_502() throws Exception {
+    void repeatable_calls_are_retried_past_a_transient_failure() throws Exception {
+        rig.plaid.failNext("/link/token/create", PlaidError.rateLimited());
         rig.plaid.resetNext("/link/token/create");
+        int before = rig.plaid.calls("/link/token/create");
+
+        APIGatewayV2HTTPResponse response = new CreateLinkTokenHandler(rig.wiring()).handleRequest(
+                ApiEvents.from("retried", "POST /create_link_token", null), new LambdaContext());
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(rig.plaid.calls("/link/token/create")).isEqualTo(before + 3);
+    }
+
+    @Test
+    void the_exchange_itself_is_never_repeated() throws Exception {
+        rig.plaid.failNext("/item/public_token/exchange", PlaidError.internalServerError());
+        int before = rig.plaid.calls("/item/public_token/exchange");
+
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, "no-repeat");
+
+        assertThat(response.getStatusCode()).isEqualTo(502);
+        assertThat(rig.plaid.calls("/item/public_token/exchange")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void plaid_dropping_the_connection_is_502() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            rig.plaid.resetNext("/link/token/create");
+        }
         var handler = new CreateLinkTokenHandler(rig.wiring());
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(
@@ -209,8 +236,21 @@ class ExchangeFailuresTest {
     }
 
     @Test
-    void dynamodb_down_after_exchange_removes_the_item_at_plaid_and_answers_503() throws Exception {
-        assertOrphanRemoved("dynamo-down", rig.wiring(Map.of(), () -> rig.secrets, AwsEmulator::unreachableDynamo, () -> rig.kms));
+    void dynamodb_down_before_the_exchange_answers_503_and_plaid_is_never_called() throws Exception {
+        int exchanges = rig.plaid.calls("/item/public_token/exchange");
+        var handler = new ExchangePublicTokenHandler(
+                rig.wiring(Map.of(), () -> rig.secrets, AwsEmulator::unreachableDynamo, () -> rig.kms));
+
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(handler, "dynamo-down");
+
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(rig.plaid.calls("/item/public_token/exchange")).isEqualTo(exchanges);
+    }
+
+    @Test
+    void dynamodb_failing_after_plaid_answered_removes_the_item_at_plaid_and_answers_503() throws Exception {
+        assertOrphanRemoved("dynamo-after-exchange", rig.wiring(Map.of(), () -> rig.secrets,
+                () -> AwsFaults.dynamo(rig.aws, AwsFaults.ITEM_WRITE, AwsFaults::connectionRefused), () -> rig.kms));
     }
 
     @Test
@@ -243,7 +283,10 @@ class ExchangeFailuresTest {
     @Test
     void one_account_failing_leaves_the_others_and_the_item_intact() throws Exception {
         String user = "one-account-fails";
-        rig.plaid.failNext("/processor/token/create", PlaidError.internalServerError());
+        // Three failures in a row: the first account's call and both of its retries.
+        for (int i = 0; i < 3; i++) {
+            rig.plaid.failNext("/processor/token/create", PlaidError.internalServerError());
+        }
 
         APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
 
@@ -265,7 +308,9 @@ class ExchangeFailuresTest {
     @Test
     void accounts_failing_after_the_exchange_keeps_the_stored_item() throws Exception {
         String user = "accounts-fail";
-        rig.plaid.failNext("/accounts/get", PlaidError.plannedMaintenance());
+        for (int i = 0; i < 3; i++) {
+            rig.plaid.failNext("/accounts/get", PlaidError.plannedMaintenance());
+        }
 
         APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
 

@@ -153,8 +153,13 @@ class ItemLifecycleTest {
     void plaid_unavailable_deletes_nothing_and_a_retry_succeeds() {
         String itemId = api.link("retry-delete");
         int records = rig.records("retry-delete").size();
-        rig.plaid.failNext("/item/remove", PlaidError.internalServerError());
-        rig.plaid.stallNext("/item/remove", Duration.ofSeconds(10));
+        // Every attempt fails: the first call and both of its retries.
+        for (int i = 0; i < 3; i++) {
+            rig.plaid.failNext("/item/remove", PlaidError.internalServerError());
+        }
+        for (int i = 0; i < 3; i++) {
+            rig.plaid.stallNext("/item/remove", Duration.ofSeconds(10));
+        }
 
         APIGatewayV2HTTPResponse failed = api.delete("retry-delete", itemId);
         APIGatewayV2HTTPResponse stalled = api.delete("retry-delete", itemId);

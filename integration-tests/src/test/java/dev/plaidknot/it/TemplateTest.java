@@ -27,7 +27,8 @@ class TemplateTest {
             // dynamodb:GetItem and kms:Decrypt only for update mode, which needs the item's access token
             "CreateLinkTokenFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem", "kms:Decrypt"),
             "ExchangePublicTokenFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:PutItem",
-                    "dynamodb:UpdateItem", "kms:Encrypt"),
+                    "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem",
+                    "kms:Encrypt", "kms:Decrypt"),
             "ListItemsFunction", Set.of("dynamodb:Query"),
             "DeleteItemFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem", "dynamodb:Query",
                     "dynamodb:DeleteItem", "kms:Decrypt"),
@@ -129,6 +130,30 @@ class TemplateTest {
         Set<String> actions = new HashSet<>();
         statements(function).forEach(st -> st.path("Action").forEach(a -> actions.add(a.asText())));
         return actions;
+    }
+
+    @Test
+    void identity_defaults_to_a_user_pool_of_the_stack_or_an_issuer_given() {
+        JsonNode jwt = TEMPLATE.resource("HttpApi").path("Properties").path("Auth").path("Authorizers")
+                .path("JwtAuthorizer").path("JwtConfiguration");
+        assertThat(TEMPLATE.root().path("Parameters").path("JwtIssuer").path("Default").asText()).isEmpty();
+        assertThat(TEMPLATE.resource("UserPool").path("Condition").asText()).isEqualTo("CreateUserPool");
+        assertThat(TEMPLATE.resource("UserPoolClient").path("Properties").path("GenerateSecret").asBoolean()).isFalse();
+        assertThat(jwt.path("issuer").get(0).asText()).isEqualTo("CreateUserPool");
+        assertThat(jwt.path("issuer").get(1).asText()).contains("cognito-idp").contains("${UserPool}");
+        assertThat(jwt.path("issuer").get(2).asText()).isEqualTo("JwtIssuer");
+        assertThat(jwt.path("audience").get(1).get(0).asText()).isEqualTo("UserPoolClient");
+        assertThat(jwt.path("audience").get(2).asText()).isEqualTo("JwtAudience");
+    }
+
+    @Test
+    void cors_allows_only_the_origins_given() {
+        JsonNode cors = TEMPLATE.resource("HttpApi").path("Properties").path("CorsConfiguration");
+        assertThat(cors.get(0).asText()).isEqualTo("HasCorsOrigins");
+        assertThat(cors.get(1).path("AllowOrigins").asText()).isEqualTo("CorsAllowedOrigins");
+        assertThat(cors.get(1).path("AllowCredentials").asBoolean(false)).isFalse();
+        assertThat(cors.toString()).doesNotContain("\"*\"");
+        assertThat(TEMPLATE.root().path("Parameters").path("CorsAllowedOrigins").path("Default").asText()).isEmpty();
     }
 
     @Test

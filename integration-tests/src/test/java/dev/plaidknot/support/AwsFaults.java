@@ -1,0 +1,84 @@
+package dev.plaidknot.support;
+
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Real SDK clients on the emulator that fail chosen calls, for faults an emulator cannot make
+ * on its own (throttling, a failure after Plaid answered, a crash mid-request).
+ */
+public final class AwsFaults {
+
+    private AwsFaults() {
+    }
+
+    /** Only the write of an item record (the access token): the moment after Plaid answered. */
+    public static final Predicate<SdkRequest> ITEM_WRITE = request -> request instanceof PutItemRequest put
+            && put.item().get("sk").s().startsWith("ITEM#") && !put.item().get("sk").s().contains("#ACCOUNT#");
+
+    public static RuntimeException throttled() {
+        return ProvisionedThroughputExceededException.builder()
+                .message("The level of configured provisioned throughput for the table was exceeded")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build())
+                .statusCode(400)
+                .build();
+    }
+
+    public static RuntimeException connectionRefused() {
+        return SdkClientException.create("Unable to execute HTTP request: Connection refused");
+    }
+
+    /** Not an exception a handler could catch and answer: the process dies mid-request. */
+    public static Error crash() {
+        return new OutOfMemoryError("simulated crash between the exchange and the store");
+    }
+
+    public static DynamoDbClient dynamo(AwsEmulator aws, Predicate<SdkRequest> when, Supplier<? extends Throwable> fault) {
+        return DynamoDbClient.builder()
+                .endpointOverride(aws.endpoint())
+                .region(AwsEmulator.REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(failing(when, fault)))
+                .build();
+    }
+
+    public static KmsClient kms(AwsEmulator aws, Predicate<SdkRequest> when, Supplier<? extends Throwable> fault) {
+        return KmsClient.builder()
+                .endpointOverride(aws.endpoint())
+                .region(AwsEmulator.REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(failing(when, fault)))
+                .build();
+    }
+
+    private static ExecutionInterceptor failing(Predicate<SdkRequest> when, Supplier<? extends Throwable> fault) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (when.test(context.request())) {
+                    Throwable failure = fault.get();
+                    if (failure instanceof Error error) {
+                        throw error;
+                    }
+                    throw (RuntimeException) failure;
+                }
+            }
+        };
+    }
+}
