@@ -141,8 +141,9 @@ public final class Wiring {
         var baseUrl = settings.plaidBaseUrl();
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(Math.min(timeout.toMillis(), 3_000), TimeUnit.MILLISECONDS)
-                .readTimeout(timeout)
-                .writeTimeout(timeout)
+                // Each call sets its own whole-call timeout (PlaidApiGateway); these only bound a socket.
+                .readTimeout(Duration.ofSeconds(30))
+                .writeTimeout(Duration.ofSeconds(30))
                 .callTimeout(timeout)
                 // A silent transport retry could send the one-time exchange twice.
                 .retryOnConnectionFailure(false)

@@ -103,6 +103,18 @@ public final class PublicTokenExchange {
         LOG.info("item stored item_id={} plaid_request_id={}", item.itemId(), item.requestId());
         bestEffort("record the item", () -> ledger.recordItem(tokenHash, item.itemId()));
 
+        try {
+            ExchangeResult result = linkAccounts(userId, request, item);
+            bestEffort("complete the exchange", () -> ledger.complete(tokenHash, result.toJson().toString()));
+            return result;
+        } catch (RuntimeException failure) {
+            // The item is safe; let the caller's retry take over at once and finish the accounts.
+            bestEffort("hand the exchange over to a retry", () -> ledger.abandon(tokenHash));
+            throw failure;
+        }
+    }
+
+    private ExchangeResult linkAccounts(String userId, ExchangeRequest request, ExchangedItem item) {
         ItemAccounts itemAccounts = plaid.getAccounts(item.accessToken());
         // Plaid's word on the institution beats the front end's; the item was saved with the latter.
         String institutionId = firstNonNull(itemAccounts.institutionId(), request.institutionId().orElse(null));
@@ -116,10 +128,7 @@ public final class PublicTokenExchange {
         for (PlaidAccount account : selection.accounts()) {
             linked.add(issue(userId, item.itemId(), item.accessToken(), account));
         }
-        ExchangeResult result = new ExchangeResult(item.itemId(), institutionId, institutionName, linked,
-                selection.unmatched());
-        bestEffort("complete the exchange", () -> ledger.complete(tokenHash, result.toJson().toString()));
-        return result;
+        return new ExchangeResult(item.itemId(), institutionId, institutionName, linked, selection.unmatched());
     }
 
     /** An abandoned exchange whose item is stored: carry on from what the vault holds. */

@@ -176,7 +176,7 @@ public final class PlaidApiGateway implements PlaidGateway {
         while (true) {
             attempt++;
             try {
-                return once(operation, request);
+                return once(operation, request, repeatable);
             } catch (PlaidFailure failure) {
                 if (failure.isCode("INVALID_API_KEYS") && !keysRefetched) {
                     clients.keysRejected();
@@ -194,15 +194,21 @@ public final class PlaidApiGateway implements PlaidGateway {
         }
     }
 
-    private <T> T once(String operation, Function<PlaidApi, Call<T>> request) {
+    /**
+     * One call. A repeatable call gets PLAID_TIMEOUT_MS and then another try; a call that cannot be
+     * repeated gets all the time the request has left, since giving up on an exchange Plaid may
+     * still complete would strand an item at Plaid whose access token we never see.
+     */
+    private <T> T once(String operation, Function<PlaidApi, Call<T>> request, boolean repeatable) {
         Duration budget = RequestBudget.remaining();
         if (budget.compareTo(PlaidRetry.MIN_CALL) < 0) {
             throw PlaidFailure.timeout(operation);
         }
+        long timeoutMillis = repeatable ? Math.min(callTimeout.toMillis(), budget.toMillis()) : budget.toMillis();
         Response<T> response;
         try {
             Call<T> call = request.apply(clients.api());
-            call.timeout().timeout(Math.min(callTimeout.toMillis(), budget.toMillis()), TimeUnit.MILLISECONDS);
+            call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
             response = call.execute();
         } catch (InterruptedIOException e) {
             // OkHttp's call timeout and socket read timeouts both land here.

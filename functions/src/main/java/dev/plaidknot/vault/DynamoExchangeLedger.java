@@ -102,6 +102,14 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
         call(() -> dynamo.deleteItem(d -> d.tableName(table).key(key(tokenHash))));
     }
 
+    @Override
+    public void abandon(String tokenHash) {
+        call(() -> dynamo.updateItem(u -> u.tableName(table).key(key(tokenHash))
+                .updateExpression("SET lease_until = :expired")
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(Map.of(":expired", millis(Instant.EPOCH)))));
+    }
+
     private static Entry entry(Map<String, AttributeValue> item) {
         return new Entry(
                 item.get("user_id").s(),

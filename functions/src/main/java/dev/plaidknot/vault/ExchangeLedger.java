@@ -28,6 +28,9 @@ public interface ExchangeLedger {
     /** The exchange failed before creating anything: a retry may try again. */
     void release(String tokenHash);
 
+    /** The exchange stored its item but stopped short: a retry may take over at once and finish it. */
+    void abandon(String tokenHash);
+
     sealed interface Claim {
         record Won() implements Claim {
         }

@@ -43,4 +43,9 @@ public final class InMemoryExchangeLedger implements ExchangeLedger {
     public void release(String tokenHash) {
         entries.remove(tokenHash);
     }
+
+    @Override
+    public void abandon(String tokenHash) {
+        entries.computeIfPresent(tokenHash, (k, e) -> new Entry(e.userId(), e.itemId(), e.resultJson(), Instant.EPOCH));
+    }
 }

@@ -5,13 +5,23 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 
 /** A Lambda context as the runtime passes one: a request id and the 29 s budget of template.yaml. */
 public final class LambdaContext implements Context {
 
     private final String requestId = UUID.randomUUID().toString();
-    private final long deadline = System.currentTimeMillis() + 29_000;
+    private final long deadline;
+
+    public LambdaContext() {
+        this(Duration.ofSeconds(29));
+    }
+
+    /** A context with this much time left, as for an invocation late in its budget. */
+    public LambdaContext(Duration remaining) {
+        this.deadline = System.currentTimeMillis() + remaining.toMillis();
+    }
 
     @Override public String getAwsRequestId() { return requestId; }
     @Override public String getLogGroupName() { return "/aws/lambda/test"; }

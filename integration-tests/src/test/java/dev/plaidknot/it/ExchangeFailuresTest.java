@@ -146,15 +146,40 @@ class ExchangeFailuresTest {
     }
 
     @Test
-    void plaid_stalling_past_the_timeout_is_504() throws Exception {
+    void a_slow_exchange_is_waited_for_rather_than_abandoned() throws Exception {
+        String user = "plaid-slow-exchange";
+        rig.plaid.stallNext("/item/public_token/exchange", Duration.ofSeconds(3));
+
+        APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        assertThat(rig.plaid.lastExchangedItem().removed()).isFalse();
+        assertThat(rig.records(user)).anyMatch(r -> r.containsKey("access_token_ciphertext"));
+    }
+
+    @Test
+    void plaid_stalling_past_the_timeout_is_504_and_the_stored_item_stays() throws Exception {
         String user = "plaid-stall";
-        rig.plaid.stallNext("/item/public_token/exchange", Duration.ofSeconds(10));
+        for (int i = 0; i < 3; i++) {
+            rig.plaid.stallNext("/accounts/get", Duration.ofSeconds(10));
+        }
 
         APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
 
         assertThat(response.getStatusCode()).isEqualTo(504);
         assertThat(JSON.readTree(response.getBody()).path("error").path("code").asText()).isEqualTo("PLAID_TIMEOUT");
-        assertThat(rig.records(user)).isEmpty();
+        assertThat(rig.records(user)).anyMatch(r -> r.containsKey("access_token_ciphertext"));
+    }
+
+    @Test
+    void an_exchange_started_without_enough_budget_times_out_as_504() throws Exception {
+        rig.plaid.stallNext("/item/public_token/exchange", Duration.ofSeconds(10));
+
+        APIGatewayV2HTTPResponse response = exchange.handleRequest(exchangeOf("late-invocation",
+                rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK)), new LambdaContext(Duration.ofSeconds(3)));
+
+        assertThat(response.getStatusCode()).isEqualTo(504);
+        assertThat(rig.records("late-invocation")).isEmpty();
     }
 
     @Test
@@ -306,17 +331,46 @@ class ExchangeFailuresTest {
     }
 
     @Test
-    void accounts_failing_after_the_exchange_keeps_the_stored_item() throws Exception {
+    void accounts_failing_after_the_exchange_keeps_the_item_and_a_retry_finishes_it() throws Exception {
         String user = "accounts-fail";
+        String token = rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK);
         for (int i = 0; i < 3; i++) {
             rig.plaid.failNext("/accounts/get", PlaidError.plannedMaintenance());
         }
 
-        APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
+        APIGatewayV2HTTPResponse failed = exchange.handleRequest(exchangeOf(user, token), new LambdaContext());
 
-        assertThat(response.getStatusCode()).isEqualTo(502);
+        assertThat(failed.getStatusCode()).isEqualTo(502);
         assertThat(rig.records(user)).singleElement()
                 .satisfies(r -> assertThat(r).containsKey("access_token_ciphertext"));
+        int exchanges = rig.plaid.calls("/item/public_token/exchange");
+
+        APIGatewayV2HTTPResponse retried = exchange.handleRequest(exchangeOf(user, token), new LambdaContext());
+
+        assertThat(retried.getStatusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(retried.getBody()).path("accounts")).hasSize(3);
+        assertThat(rig.plaid.calls("/item/public_token/exchange")).isEqualTo(exchanges);
+        assertThat(rig.records(user)).hasSize(4);
+    }
+
+    @Test
+    void a_retried_exchange_fills_in_the_processor_token_that_failed() throws Exception {
+        String user = "fill-gaps";
+        String token = rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK);
+        for (int i = 0; i < 3; i++) {
+            rig.plaid.failNext("/processor/token/create", PlaidError.internalServerError());
+        }
+        JsonNode first = JSON.readTree(exchange.handleRequest(exchangeOf(user, token), new LambdaContext()).getBody());
+        assertThat(first.path("accounts").get(0).path("processor_token_status").asText()).isEqualTo("failed");
+
+        JsonNode retried = JSON.readTree(exchange.handleRequest(exchangeOf(user, token), new LambdaContext()).getBody());
+
+        assertThat(retried.path("item_id").asText()).isEqualTo(first.path("item_id").asText());
+        for (JsonNode account : retried.path("accounts")) {
+            assertThat(account.path("processor_token_status").asText()).isEqualTo("created");
+        }
+        PlaidSimulator.Item item = rig.plaid.item(first.path("item_id").asText()).orElseThrow();
+        assertThat(item.processorTokensByAccount).hasSize(3);
     }
 
     /** Exchanges a public token just minted by the simulator, as Link would hand it over. */
