@@ -47,10 +47,29 @@ public final class RequestFields {
             throw ApiError.badRequest(where + field + " must be a string");
         }
         String text = value.textValue();
-        if (!format.matcher(text).matches()) {
+        if (!isWellFormed(text) || !format.matcher(text).matches()) {
             throw ApiError.badRequest(where + field + " must be " + formatDescription);
         }
         return Optional.of(text);
+    }
+
+    /**
+     * False for text with a lone UTF-16 surrogate: JSON's \\u escapes allow one, but it is no
+     * character, and stores (DynamoDB among them) refuse it with a server-side error.
+     */
+    public static boolean isWellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Optional<JsonNode> optionalArray(String field) {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,10 +38,19 @@ public final class PlaidWebhookVerifier {
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final int MAX_HEADER_LENGTH = 4096;
+    private static final Duration UNKNOWN_KEY_MEMORY = Duration.ofMinutes(5);
+    private static final int MAX_UNKNOWN_KEYS = 1024;
 
     private final PlaidGateway plaid;
     private final InstantSource clock;
     private final Map<String, ECKey> keys = new ConcurrentHashMap<>();
+    /** Key ids Plaid said it does not know, so a flood of forgeries is not a flood of calls to Plaid. */
+    private final Map<String, Instant> unknownKeys = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > MAX_UNKNOWN_KEYS;
+        }
+    };
 
     public PlaidWebhookVerifier(PlaidGateway plaid, InstantSource clock) {
         this.plaid = plaid;
@@ -67,14 +77,7 @@ public final class PlaidWebhookVerifier {
         if (keyId == null || !KEY_ID.matcher(keyId).matches()) {
             throw rejected();
         }
-        ECKey key = key(keyId).orElseThrow(PlaidWebhookVerifier::rejected);
-        try {
-            if (!jwt.verify(new ECDSAVerifier(key))) {
-                throw rejected();
-            }
-        } catch (JOSEException e) {
-            throw rejected();
-        }
+        // The cheap checks first, so a forgery costs no call to Plaid for its key.
         Instant issuedAt = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
         Instant now = clock.instant();
         if (issuedAt == null || issuedAt.isBefore(now.minus(MAX_AGE)) || issuedAt.isAfter(now.plus(CLOCK_SKEW))) {
@@ -85,14 +88,26 @@ public final class PlaidWebhookVerifier {
                 || !MessageDigest.isEqual(hash.toLowerCase().getBytes(), sha256Hex(body).getBytes())) {
             throw rejected();
         }
+        ECKey key = key(keyId).orElseThrow(PlaidWebhookVerifier::rejected);
+        try {
+            if (!jwt.verify(new ECDSAVerifier(key))) {
+                throw rejected();
+            }
+        } catch (JOSEException e) {
+            throw rejected();
+        }
         return new VerifiedWebhook(issuedAt.getEpochSecond(), sha256Hex(header.strip().getBytes()), body);
     }
 
     private Optional<ECKey> key(String keyId) {
         ECKey cached = keys.get(keyId);
         if (cached == null) {
+            if (recentlyUnknown(keyId)) {
+                return Optional.empty();
+            }
             Optional<WebhookKey> fetched = plaid.getWebhookVerificationKey(keyId);
             if (fetched.isEmpty()) {
+                rememberUnknown(keyId);
                 return Optional.empty();
             }
             cached = toEcKey(fetched.get());
@@ -106,6 +121,19 @@ public final class PlaidWebhookVerifier {
             return Optional.empty();
         }
         return Optional.of(cached);
+    }
+
+    private boolean recentlyUnknown(String keyId) {
+        synchronized (unknownKeys) {
+            Instant until = unknownKeys.get(keyId);
+            return until != null && clock.instant().isBefore(until);
+        }
+    }
+
+    private void rememberUnknown(String keyId) {
+        synchronized (unknownKeys) {
+            unknownKeys.put(keyId, clock.instant().plus(UNKNOWN_KEY_MEMORY));
+        }
     }
 
     private static ECKey toEcKey(WebhookKey key) {

@@ -26,6 +26,7 @@ class CallerIdentityTest {
         assertUnauthorized(ApiEvents.from("   ", "POST /x", null));
         assertUnauthorized(ApiEvents.from("x".repeat(256), "POST /x", null));
         assertUnauthorized(ApiEvents.from("user\n42", "POST /x", null));
+        assertUnauthorized(ApiEvents.from("user\uD800", "POST /x", null));
     }
 
     private static void assertUnauthorized(APIGatewayV2HTTPEvent event) {

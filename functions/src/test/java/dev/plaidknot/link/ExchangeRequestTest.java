@@ -49,6 +49,7 @@ class ExchangeRequestTest {
         assertRejected("{\"public_token\":\"" + TOKEN + "\",\"accounts\":[{\"id\":\"ok\"},{\"id\":7}]}", "accounts[1].id must be a string");
         assertRejected("{\"public_token\":\"" + TOKEN + "\",\"accounts\":[{\"id\":\"a b\"}]}", "accounts[0].id must be");
         assertRejected("{\"public_token\":\"" + TOKEN + "\",\"institution\":{\"institution_id\":\"bank\"}}", "institution.institution_id must be");
+        assertRejected("{\"public_token\":\"" + TOKEN + "\",\"institution\":{\"name\":\"Bank \\uD800\"}}", "institution.name must be");
         assertRejected("{\"public_token\":\"" + TOKEN + "\",\"accounts\":[{\"id\":\"a\"},{\"id\":\"a\"}]}",
                 "repeats an earlier account");
     }

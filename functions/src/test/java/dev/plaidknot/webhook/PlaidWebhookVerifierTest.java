@@ -92,6 +92,17 @@ class PlaidWebhookVerifierTest {
     }
 
     @Test
+    void forgeries_with_unknown_keys_do_not_each_cost_a_call_to_plaid() throws Exception {
+        ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("key-unknown").generate();
+        for (int i = 0; i < 5; i++) {
+            assertRejected(sign(stranger, BODY, NOW), BODY);
+        }
+        assertRejected(sign(stranger, BODY, NOW.minus(Duration.ofHours(1))), BODY);
+
+        assertThat(plaid.calls).filteredOn("webhook_verification_key/get"::equals).hasSize(1);
+    }
+
+    @Test
     void missing_or_malformed_headers_are_refused_without_calling_plaid() {
         assertRejected(null, BODY);
         assertRejected("", BODY);

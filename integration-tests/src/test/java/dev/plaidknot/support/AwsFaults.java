@@ -1,5 +1,6 @@
 package dev.plaidknot.support;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -64,6 +65,26 @@ public final class AwsFaults {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(failing(when, fault)))
+                .build();
+    }
+
+    /** A client that counts every write it makes (puts, updates, deletes, transactions). */
+    public static DynamoDbClient dynamoCountingWrites(AwsEmulator aws, AtomicInteger writes) {
+        ExecutionInterceptor counter = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                String operation = context.request().getClass().getSimpleName();
+                if (operation.matches("(Put|Update|Delete|BatchWrite)ItemRequest|TransactWriteItemsRequest")) {
+                    writes.incrementAndGet();
+                }
+            }
+        };
+        return DynamoDbClient.builder()
+                .endpointOverride(aws.endpoint())
+                .region(AwsEmulator.REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
                 .build();
     }
 
