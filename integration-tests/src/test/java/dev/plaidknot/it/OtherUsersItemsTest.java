@@ -14,6 +14,7 @@ import dev.plaidknot.support.TestRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -78,6 +79,24 @@ class OtherUsersItemsTest {
         assertThat(rig.records("alice")).hasSize(aliceRecords);
         assertThat(rig.plaid.callCounts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(plaidCalls);
         assertThat(rig.plaid.item(alicesItem).orElseThrow().removed()).isFalse();
+    }
+
+    @Test
+    void a_user_named_in_a_header_query_or_body_is_ignored() {
+        APIGatewayV2HTTPEvent event = ApiEvents.from("bob", "GET /items", null);
+        event.setQueryStringParameters(Map.of("user", "alice", "sub", "alice", "user_id", "alice"));
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("x-user-id", "alice");
+        headers.put("x-amzn-oidc-identity", "alice");
+        event.setHeaders(headers);
+
+        APIGatewayV2HTTPResponse response = api.listItems.handleRequest(event, new LambdaContext());
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(json(response).path("items")).isEmpty();
+        assertThat(response.getBody()).doesNotContain(alicesItem);
+        assertThat(api.createLinkToken.handleRequest(ApiEvents.from("bob", "POST /create_link_token",
+                "{\"user_id\":\"alice\"}"), new LambdaContext()).getStatusCode()).isEqualTo(400);
     }
 
     private static APIGatewayV2HTTPResponse invoke(Route route, String user, String itemId) throws Exception {
