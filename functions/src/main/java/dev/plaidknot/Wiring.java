@@ -1,7 +1,11 @@
 package dev.plaidknot;
 
+import dev.plaidknot.api.RetryPolicy;
 import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.config.Settings;
+import dev.plaidknot.knot.KnotApiGateway;
+import dev.plaidknot.knot.KnotCredentials;
+import dev.plaidknot.knot.KnotSessions;
 import dev.plaidknot.link.LinkTokenService;
 import dev.plaidknot.link.LinkedItems;
 import dev.plaidknot.link.ProcessorTokenIssuer;
@@ -11,7 +15,6 @@ import dev.plaidknot.plaid.PlaidApiGateway;
 import dev.plaidknot.plaid.PlaidClients;
 import dev.plaidknot.plaid.PlaidCredentials;
 import dev.plaidknot.plaid.PlaidGateway;
-import dev.plaidknot.plaid.PlaidRetry;
 import dev.plaidknot.secrets.CachedSecret;
 import dev.plaidknot.vault.DynamoExchangeLedger;
 import dev.plaidknot.vault.DynamoTokenVault;
@@ -62,6 +65,7 @@ public final class Wiring {
     private final Once<PlaidWebhookVerifier> plaidWebhookVerifier =
             new Once<>(() -> new PlaidWebhookVerifier(plaidGateway.get(), clock));
     private final Once<ItemWebhooks> itemWebhooks = new Once<>(() -> new ItemWebhooks(tokenVault.get()));
+    private final Once<KnotSessions> knotSessions = new Once<>(this::buildKnotSessions);
 
     public Wiring(Settings settings, Supplier<SecretsManagerClient> secretsManager,
                   Supplier<DynamoDbClient> dynamo, Supplier<KmsClient> kms) {
@@ -117,6 +121,27 @@ public final class Wiring {
         return itemWebhooks.get();
     }
 
+    public KnotSessions knotSessions() {
+        return knotSessions.get();
+    }
+
+    private KnotSessions buildKnotSessions() {
+        String secretArn = settings.knotSecretArn();
+        Duration timeout = settings.knotTimeout();
+        var baseUrl = settings.knotBaseUrl();
+        CachedSecret<KnotCredentials> secret = new CachedSecret<>(secretsManager.get(), secretArn,
+                settings.secretCacheTtl(), KnotCredentials::parse, clock);
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(Math.min(timeout.toMillis(), 3_000), TimeUnit.MILLISECONDS)
+                .readTimeout(Duration.ofSeconds(30))
+                .writeTimeout(Duration.ofSeconds(30))
+                .callTimeout(timeout)
+                .retryOnConnectionFailure(false)
+                .build();
+        return new KnotSessions(new KnotApiGateway(http, secret, baseUrl, timeout, RetryPolicy.standard()),
+                tokenVault.get());
+    }
+
     private SandboxPublicTokens buildSandboxPublicTokens() {
         return new SandboxPublicTokens(plaidGateway.get(), settings.plaidProducts(), settings.plaidWebhookUrl());
     }
@@ -150,7 +175,7 @@ public final class Wiring {
                 .build();
         CachedSecret<PlaidCredentials> secret =
                 new CachedSecret<>(secretsManager.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
-        return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl), timeout, PlaidRetry.standard());
+        return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl), timeout, RetryPolicy.standard());
     }
 
     private TokenVault buildTokenVault() {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.api.ApiResponses.ErrorBody;
 import dev.plaidknot.config.Misconfiguration;
+import dev.plaidknot.knot.KnotFailure;
 import dev.plaidknot.plaid.PlaidFailure;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,6 +40,8 @@ public final class ApiCall {
                 case PlaidFailure e -> "plaid_operation=" + e.operation() + " plaid_kind=" + e.kind()
                         + " plaid_http_status=" + e.httpStatus() + " plaid_error_code=" + e.errorCode().orElse("-")
                         + " plaid_request_id=" + e.requestId().orElse("-");
+                case KnotFailure e -> "knot_kind=" + e.kind() + " knot_http_status=" + e.httpStatus()
+                        + " knot_error_code=" + e.errorCode().orElse("-");
                 case DependencyUnavailable e -> "dependency=" + e.dependency() + " aws_error_code="
                         + e.awsErrorCode() + " aws_request_id=" + e.awsRequestId();
                 case ApiError e -> "reason=\"" + e.getMessage() + "\"";

@@ -38,6 +38,9 @@ public final class ApiResponses {
         if (error.displayMessage() != null) {
             inner.put("display_message", error.displayMessage());
         }
+        if (error.knotErrorCode() != null) {
+            inner.put("knot_error_code", error.knotErrorCode());
+        }
         Map<String, String> headers = error.retryAfterSeconds() == null
                 ? Map.of()
                 : Map.of("Retry-After", Long.toString(error.retryAfterSeconds()));
@@ -64,10 +67,15 @@ public final class ApiResponses {
 
     /** The documented error object, plus the HTTP status and an optional Retry-After. */
     public record ErrorBody(int status, String code, String message, String plaidErrorCode, String requestId,
-                            String displayMessage, Long retryAfterSeconds) {
+                            String displayMessage, Long retryAfterSeconds, String knotErrorCode) {
+
+        public ErrorBody(int status, String code, String message, String plaidErrorCode, String requestId,
+                         String displayMessage, Long retryAfterSeconds) {
+            this(status, code, message, plaidErrorCode, requestId, displayMessage, retryAfterSeconds, null);
+        }
 
         public static ErrorBody of(int status, String code, String message) {
-            return new ErrorBody(status, code, message, null, null, null, null);
+            return new ErrorBody(status, code, message, null, null, null, null, null);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.plaidknot.api;
 
 import dev.plaidknot.api.ApiResponses.ErrorBody;
 import dev.plaidknot.config.Misconfiguration;
+import dev.plaidknot.knot.KnotFailure;
 import dev.plaidknot.plaid.PlaidFailure;
 import java.time.Duration;
 import java.util.Map;
@@ -29,12 +30,27 @@ public final class ErrorMapper {
         return switch (failure) {
             case ApiError e -> ErrorBody.of(e.status(), e.code(), e.getMessage());
             case PlaidFailure e -> plaid(e);
+            case KnotFailure e -> knot(e);
             case DependencyUnavailable e -> new ErrorBody(503, "DEPENDENCY_UNAVAILABLE",
                     "a service this API depends on (" + e.dependency() + ") is unavailable; retry shortly",
                     null, null, null, null);
             case Misconfiguration e -> ErrorBody.of(500, "SERVICE_MISCONFIGURED",
                     "the service is not configured correctly; its operators have been told");
             default -> ErrorBody.of(500, "INTERNAL_ERROR", "unexpected error; its operators have been told");
+        };
+    }
+
+    private static ErrorBody knot(KnotFailure e) {
+        String code = e.errorCode().orElse(null);
+        return switch (e.kind()) {
+            case TIMEOUT -> ErrorBody.of(504, "KNOT_TIMEOUT", "Knot did not answer in time; retry shortly");
+            case UNREACHABLE -> ErrorBody.of(502, "KNOT_UNAVAILABLE", "Knot could not be reached; retry shortly");
+            case MALFORMED -> ErrorBody.of(502, "KNOT_ERROR", "Knot answered with an unreadable response");
+            case REJECTED -> e.httpStatus() >= 500
+                    ? new ErrorBody(502, "KNOT_UNAVAILABLE", "Knot failed to create the session; retry shortly",
+                            null, null, null, null, code)
+                    : new ErrorBody(502, "KNOT_ERROR", "Knot refused the session"
+                            + e.safeMessage().map(m -> ": " + m).orElse(""), null, null, null, null, code);
         };
     }
 

@@ -31,6 +31,19 @@ public final class Settings {
         return required("PLAID_SECRET_ARN");
     }
 
+    public String knotSecretArn() {
+        return required("KNOT_SECRET_ARN");
+    }
+
+    public Optional<URI> knotBaseUrl() {
+        return url("KNOT_BASE_URL");
+    }
+
+    /** Each Knot call's budget, like {@link #plaidTimeout()}. */
+    public Duration knotTimeout() {
+        return Duration.ofMillis(positiveLong("KNOT_TIMEOUT_MS", 8_000));
+    }
+
     public String tokensTable() {
         return required("TOKENS_TABLE");
     }
@@ -40,7 +53,11 @@ public final class Settings {
     }
 
     public Optional<URI> plaidBaseUrl() {
-        return optional("PLAID_BASE_URL").map(value -> {
+        return url("PLAID_BASE_URL");
+    }
+
+    private Optional<URI> url(String name) {
+        return optional(name).map(value -> {
             try {
                 URI uri = URI.create(value);
                 if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
@@ -49,7 +66,7 @@ public final class Settings {
             } catch (IllegalArgumentException e) {
                 // reported below
             }
-            throw new Misconfiguration("PLAID_BASE_URL must be an absolute http(s) URL");
+            throw new Misconfiguration(name + " must be an absolute http(s) URL");
         });
     }
 

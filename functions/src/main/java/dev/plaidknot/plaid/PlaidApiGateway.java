@@ -24,6 +24,7 @@ import com.plaid.client.request.PlaidApi;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.api.RequestBudget;
+import dev.plaidknot.api.RetryPolicy;
 import dev.plaidknot.config.Misconfiguration;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -49,9 +50,9 @@ public final class PlaidApiGateway implements PlaidGateway {
 
     private final PlaidClients clients;
     private final Duration callTimeout;
-    private final PlaidRetry retry;
+    private final RetryPolicy retry;
 
-    public PlaidApiGateway(PlaidClients clients, Duration callTimeout, PlaidRetry retry) {
+    public PlaidApiGateway(PlaidClients clients, Duration callTimeout, RetryPolicy retry) {
         this.clients = clients;
         this.callTimeout = callTimeout;
         this.retry = retry;
@@ -184,10 +185,8 @@ public final class PlaidApiGateway implements PlaidGateway {
                     attempt--;
                     continue;
                 }
-                if (!repeatable || !retry.shouldRetry(failure, attempt)) {
-                    throw failure;
-                }
-                if (!retry.pause(failure, attempt)) {
+                if (!repeatable || !transient_(failure) || !retry.allowsAnother(attempt)
+                        || !retry.pause(attempt, failure.retryAfter())) {
                     throw failure;
                 }
             }
@@ -199,9 +198,18 @@ public final class PlaidApiGateway implements PlaidGateway {
      * repeated gets all the time the request has left, since giving up on an exchange Plaid may
      * still complete would strand an item at Plaid whose access token we never see.
      */
+    /** 429, 5xx, timeouts and failed connections pass; a refusal or an unreadable answer does not. */
+    private static boolean transient_(PlaidFailure failure) {
+        return switch (failure.kind()) {
+            case TIMEOUT, UNREACHABLE -> true;
+            case REJECTED -> failure.httpStatus() == 429 || failure.httpStatus() >= 500;
+            case MALFORMED -> false;
+        };
+    }
+
     private <T> T once(String operation, Function<PlaidApi, Call<T>> request, boolean repeatable) {
         Duration budget = RequestBudget.remaining();
-        if (budget.compareTo(PlaidRetry.MIN_CALL) < 0) {
+        if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
             throw PlaidFailure.timeout(operation);
         }
         long timeoutMillis = repeatable ? Math.min(callTimeout.toMillis(), budget.toMillis()) : budget.toMillis();

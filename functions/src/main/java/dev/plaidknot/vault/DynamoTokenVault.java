@@ -178,6 +178,43 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     @Override
+    public Optional<AccountRef> account(String userId, String accountId) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = call(() -> dynamo.query(q -> q
+                    .tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :items)")
+                    .filterExpression("record_type = :account AND account_id = :id")
+                    .expressionAttributeValues(Map.of(":pk", s(userKey(userId)), ":items", s("ITEM#"),
+                            ":account", s("account"), ":id", s(accountId)))
+                    .consistentRead(true)
+                    .exclusiveStartKey(from)));
+            if (!page.items().isEmpty()) {
+                Map<String, AttributeValue> record = page.items().getFirst();
+                return Optional.of(new AccountRef(text(record, "item_id"), accountId, text(record, "status"),
+                        text(record, "processor_token_status")));
+            }
+            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> processorToken(String userId, String itemId, String accountId) {
+        Map<String, AttributeValue> record = call(() -> dynamo.getItem(g -> g
+                .tableName(table)
+                .key(key(userKey(userId), accountKey(itemId, accountId)))
+                .projectionExpression("processor_token_ciphertext")
+                .consistentRead(true))).item();
+        if (record == null || !record.containsKey("processor_token_ciphertext")) {
+            return Optional.empty();
+        }
+        return Optional.of(cipher.decrypt(record.get("processor_token_ciphertext").b().asByteArray(),
+                EncryptionContexts.processorToken(userId, itemId, accountId)));
+    }
+
+    @Override
     public ItemPage listItems(String userId, int limit, String cursor) {
         Map<String, AttributeValue> values = Map.of(":pk", s(userKey(userId)));
         Map<String, AttributeValue> start = cursor == null ? null : startKey(userId, cursor);

@@ -29,6 +29,12 @@ public interface TokenVault {
     /** One of the user's items with its accounts; empty when this user has no such item. */
     Optional<ItemView> item(String userId, String itemId);
 
+    /** One of the user's accounts by its id alone; empty when this user has no such account. */
+    Optional<AccountRef> account(String userId, String accountId);
+
+    /** The account's decrypted Knot processor token; empty when it has none. */
+    Optional<String> processorToken(String userId, String itemId, String accountId);
+
     /** The user's items, newest first, with their accounts; {@code cursor} is a page's next_cursor. */
     ItemPage listItems(String userId, int limit, String cursor);
 
@@ -60,6 +66,9 @@ public interface TokenVault {
 
     record AccountView(String accountId, String name, String mask, String type, String subtype, String status,
                        String processorTokenStatus) {
+    }
+
+    record AccountRef(String itemId, String accountId, String status, String processorTokenStatus) {
     }
 
     /** One page of items; {@code nextCursor} is null on the last page. */

@@ -70,6 +70,25 @@ public final class InMemoryTokenVault implements TokenVault {
     }
 
     @Override
+    public Optional<AccountRef> account(String userId, String accountId) {
+        return accounts.reversed().stream()
+                .filter(a -> a.userId().equals(userId) && a.account().accountId().equals(accountId))
+                .findFirst()
+                .map(a -> new AccountRef(a.itemId(), accountId,
+                        statuses.containsKey(a.itemId() + "#" + accountId) ? "revoked" : "active", a.outcome().status()));
+    }
+
+    @Override
+    public Optional<String> processorToken(String userId, String itemId, String accountId) {
+        return accounts.reversed().stream()
+                .filter(a -> a.userId().equals(userId) && a.itemId().equals(itemId) && a.account().accountId().equals(accountId))
+                .findFirst()
+                .map(StoredAccount::outcome)
+                .filter(o -> o instanceof ProcessorTokenOutcome.Created)
+                .map(o -> ((ProcessorTokenOutcome.Created) o).processorToken());
+    }
+
+    @Override
     public ItemPage listItems(String userId, int limit, String cursor) {
         List<ItemView> views = items.values().stream().filter(i -> i.userId().equals(userId)).toList().reversed()
                 .stream().map(this::view).toList();

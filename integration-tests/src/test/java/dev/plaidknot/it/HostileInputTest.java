@@ -107,6 +107,11 @@ class HostileInputTest {
         check("POST /sandbox/public_token", api.sandboxPublicToken, event(caller, "POST /sandbox/public_token", body));
     }
 
+    @Property(tries = TRIES)
+    void knot_session(@ForAll("callers") Caller caller, @ForAll("knotBodies") Body body) {
+        check("POST /knot/session", api.knotSession, event(caller, "POST /knot/session", body));
+    }
+
     // ---- the check every answer must pass -----------------------------------------------------
 
     private static void check(String route, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
@@ -222,6 +227,12 @@ class HostileInputTest {
                 Arbitraries.create(() -> quote("public-sandbox-" + UUID.randomUUID())));
         return Combinators.combine(fieldNames, values).as((k, v) -> "\"" + k + "\":" + v).list().ofMaxSize(4)
                 .map(fields -> new Body("{" + String.join(",", fields) + "}", false));
+    }
+
+    @Provide
+    Arbitrary<Body> knotBodies() {
+        return Arbitraries.oneOf(commonBodies(), objectsOf(Arbitraries.of("card_id", "account_id",
+                "external_user_id", "processor_token")));
     }
 
     @Provide

@@ -33,13 +33,16 @@ class TemplateTest {
             "DeleteItemFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem", "dynamodb:Query",
                     "dynamodb:DeleteItem", "kms:Decrypt"),
             "PlaidWebhookFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:UpdateItem"),
-            "SandboxPublicTokenFunction", Set.of("secretsmanager:GetSecretValue"));
+            "SandboxPublicTokenFunction", Set.of("secretsmanager:GetSecretValue"),
+            "KnotSessionFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:GetItem",
+                    "kms:Decrypt"));
 
     /** The only encryption-context purposes each function may use the key for. */
     private static final Map<String, Set<String>> KEY_PURPOSES = Map.of(
             "CreateLinkTokenFunction", Set.of("plaid-access-token"),
             "ExchangePublicTokenFunction", Set.of("plaid-access-token", "knot-processor-token"),
-            "DeleteItemFunction", Set.of("plaid-access-token"));
+            "DeleteItemFunction", Set.of("plaid-access-token"),
+            "KnotSessionFunction", Set.of("knot-processor-token"));
 
     static List<String> functions() {
         return TEMPLATE.resourcesOfType("AWS::Serverless::Function");
@@ -116,6 +119,8 @@ class TemplateTest {
         assertThat(actions("ListItemsFunction")).noneMatch(a -> a.startsWith("secretsmanager:") || a.startsWith("kms:"));
         assertThat(actions("SandboxPublicTokenFunction")).containsExactly("secretsmanager:GetSecretValue");
         assertThat(actions("PlaidWebhookFunction")).noneMatch(a -> a.startsWith("kms:"));
+        assertThat(resources("KnotSessionFunction")).doesNotContain("PlaidSecretArn");
+        assertThat(resources("CreateLinkTokenFunction")).doesNotContain("KnotSecretArn");
     }
 
     private static List<JsonNode> statements(String function) {
@@ -124,6 +129,12 @@ class TemplateTest {
             policy.path("Statement").forEach(statements::add);
         }
         return statements;
+    }
+
+    private static Set<String> resources(String function) {
+        Set<String> resources = new HashSet<>();
+        statements(function).forEach(st -> resources.add(st.path("Resource").asText()));
+        return resources;
     }
 
     private static Set<String> actions(String function) {

@@ -694,6 +694,18 @@ public final class PlaidSimulator implements AutoCloseable {
         return id.toString();
     }
 
+    /** Whether Plaid issued this processor token for processor knot, on an item still live. */
+    public boolean isLiveKnotProcessorToken(String token) {
+        for (Item item : itemsById.values()) {
+            for (List<String> tokens : item.processorTokensByAccount.values()) {
+                if (tokens.contains(token)) {
+                    return !item.removed;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Insertion-ordered copy of what the simulator counted, for printing. */
     public Map<String, Integer> callCounts() {
         Map<String, Integer> copy = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import dev.plaidknot.Wiring;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.DeleteItemHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
+import dev.plaidknot.handler.KnotSessionHandler;
 import dev.plaidknot.handler.ListItemsHandler;
 import dev.plaidknot.handler.PlaidWebhookHandler;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
@@ -33,6 +34,7 @@ public final class Api {
     public final DeleteItemHandler deleteItem;
     public final PlaidWebhookHandler webhook;
     public final SandboxPublicTokenHandler sandboxPublicToken;
+    public final KnotSessionHandler knotSession;
     private final PlaidSimulator plaid;
 
     public Api(Wiring wiring, PlaidSimulator plaid) {
@@ -42,6 +44,7 @@ public final class Api {
         this.deleteItem = new DeleteItemHandler(wiring);
         this.webhook = new PlaidWebhookHandler(wiring);
         this.sandboxPublicToken = new SandboxPublicTokenHandler(wiring);
+        this.knotSession = new KnotSessionHandler(wiring);
         this.plaid = plaid;
     }
 
@@ -67,6 +70,10 @@ public final class Api {
         event.setRawPath("/items/" + itemId);
         event.setPathParameters(Map.of("item_id", itemId));
         return deleteItem.handleRequest(event, new LambdaContext());
+    }
+
+    public APIGatewayV2HTTPResponse knotSession(String user, String body) {
+        return knotSession.handleRequest(ApiEvents.from(user, "POST /knot/session", body), new LambdaContext());
     }
 
     /** Delivers a webhook with this header value (null: none) and body. */

@@ -2,6 +2,7 @@ package dev.plaidknot.support;
 
 import dev.plaidknot.Wiring;
 import dev.plaidknot.config.Settings;
+import dev.plaidknot.sim.KnotSimulator;
 import dev.plaidknot.sim.PlaidSimulator;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class TestRig implements AutoCloseable {
 
     public static final String CLIENT_ID = "5f1e2d3c4b5a69788796a5b4";
+    public static final String KNOT_CLIENT_ID = "bd271e95-14e6-47ab-9f4f-225898f69183";
     /** Plaid call budget in tests: short, so a stalled simulator turns into a 504 quickly. */
     public static final String PLAID_TIMEOUT_MS = "1500";
 
@@ -28,12 +30,15 @@ public final class TestRig implements AutoCloseable {
     public final AwsEmulator aws = AwsEmulator.get();
     public final String plaidSecret = "sim-secret-" + UUID.randomUUID();
     public final PlaidSimulator plaid = PlaidSimulator.start(CLIENT_ID, plaidSecret);
+    public final String knotSecret = "knot-secret-" + UUID.randomUUID();
+    public final KnotSimulator knot = KnotSimulator.start(plaid, KNOT_CLIENT_ID, knotSecret);
     public final DynamoDbClient dynamo = aws.dynamo();
     public final KmsClient kms = aws.kms();
     public final SecretsManagerClient secrets = aws.secretsManager();
     public final String table = aws.createTokensTable(template);
     public final String keyArn = aws.createTokenKey(template);
     public final String secretArn = aws.createSecret(secretJson(CLIENT_ID, plaidSecret, "sandbox"));
+    public final String knotSecretArn = aws.createSecret(secretJson(KNOT_CLIENT_ID, knotSecret, "development"));
 
     public static String secretJson(String clientId, String secret, String environment) {
         return "{\"client_id\":\"" + clientId + "\",\"secret\":\"" + secret + "\",\"environment\":\"" + environment + "\"}";
@@ -48,6 +53,9 @@ public final class TestRig implements AutoCloseable {
         env.put("TOKENS_TABLE", table);
         env.put("TOKEN_KEY_ID", keyArn);
         env.put("PLAID_CLIENT_NAME", "Test Card Issuer");
+        env.put("KNOT_SECRET_ARN", knotSecretArn);
+        env.put("KNOT_BASE_URL", knot.baseUrl().toString());
+        env.put("KNOT_TIMEOUT_MS", PLAID_TIMEOUT_MS);
         return env;
     }
 
@@ -86,6 +94,7 @@ public final class TestRig implements AutoCloseable {
 
     @Override
     public void close() {
+        knot.close();
         plaid.close();
         dynamo.close();
         kms.close();

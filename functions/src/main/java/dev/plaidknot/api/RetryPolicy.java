@@ -1,0 +1,54 @@
+package dev.plaidknot.api;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * How an upstream call (Plaid, Knot) is repeated after a transient failure: a few attempts, with
+ * exponential backoff and full jitter (so many callers do not retry in step), honouring the
+ * upstream's Retry-After, and never past the request's budget. Which failures are transient is
+ * each gateway's call.
+ */
+public final class RetryPolicy {
+
+    /** Less time than this left, and a call is not started: it could only time out. */
+    public static final Duration MIN_CALL = Duration.ofMillis(300);
+
+    private final int maxAttempts;
+    private final Duration baseDelay;
+    private final Duration maxDelay;
+
+    public RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
+        this.maxAttempts = maxAttempts;
+        this.baseDelay = baseDelay;
+        this.maxDelay = maxDelay;
+    }
+
+    public static RetryPolicy standard() {
+        return new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2));
+    }
+
+    public boolean allowsAnother(int attemptsMade) {
+        return attemptsMade < maxAttempts;
+    }
+
+    /** Waits before the next attempt; false when the budget cannot hold the wait and a call. */
+    public boolean pause(int attemptsMade, Optional<Duration> retryAfter) {
+        long ceiling = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attemptsMade - 1, 16));
+        long delay = ThreadLocalRandom.current().nextLong(ceiling + 1);
+        if (retryAfter.isPresent()) {
+            delay = Math.max(delay, retryAfter.get().toMillis());
+        }
+        if (RequestBudget.remaining().minus(MIN_CALL).toMillis() < delay) {
+            return false;
+        }
+        try {
+            Thread.sleep(delay);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.plaidknot.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.plaidknot.Wiring;
+import dev.plaidknot.api.ApiCall;
+import dev.plaidknot.api.ApiResponses;
+import dev.plaidknot.api.CallerIdentity;
+import dev.plaidknot.api.Json;
+import dev.plaidknot.api.JsonBody;
+import dev.plaidknot.api.RequestFields;
+import dev.plaidknot.knot.KnotSessions;
+import dev.plaidknot.knot.KnotSessions.KnotSession;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/** {@code POST /knot/session}: a Knot CardSwitcher session for the caller, with their processor token. */
+public final class KnotSessionHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** The issuer's own card identifier, passed to Knot as is. */
+    private static final Pattern CARD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final Supplier<KnotSessions> sessions;
+
+    public KnotSessionHandler() {
+        this(Wiring.shared());
+    }
+
+    public KnotSessionHandler(Wiring wiring) {
+        this.sessions = wiring::knotSessions;
+        Wiring.buildEarly(this.sessions);
+    }
+
+    public KnotSessionHandler(KnotSessions sessions) {
+        this.sessions = () -> sessions;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return ApiCall.run("knot_session", event, context, () -> {
+            String userId = CallerIdentity.of(event);
+            RequestFields body = RequestFields.of(JsonBody.parseRequired(event));
+            body.rejectFieldsOtherThan(Set.of("card_id", "account_id"));
+            String cardId = body.requiredString("card_id", CARD_ID, "the issuer's card id (1 to 128 of A-Z a-z 0-9 . _ : -)");
+            Optional<String> accountId = body.optionalString("account_id", RequestFields.PLAID_ID, "a Plaid account id");
+            KnotSession session = sessions.get().create(userId, cardId, accountId);
+            return ApiResponses.json(201, Json.MAPPER.createObjectNode()
+                    .put("session", session.session())
+                    .put("environment", session.environment())
+                    .put("transactions_linked", session.transactionsLinked()));
+        });
+    }
+}

@@ -1,0 +1,157 @@
+package dev.plaidknot.knot;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plaidknot.api.Json;
+import dev.plaidknot.api.RequestBudget;
+import dev.plaidknot.api.RetryPolicy;
+import dev.plaidknot.secrets.CachedSecret;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Credentials;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Knot's {@code POST /session/create} over OkHttp (already in the package through plaid-java;
+ * Knot publishes no Java client). Basic auth with the cached keys, refetched once when Knot
+ * answers 401; 429, 5xx, timeouts and failed connections retried within the request's budget.
+ * Creating a session changes nothing Knot holds, so repeating it is safe.
+ */
+public final class KnotApiGateway implements KnotGateway {
+
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+    private static final long MAX_BODY_BYTES = 64 * 1024;
+    private static final int MAX_MESSAGE_LENGTH = 200;
+
+    private final OkHttpClient http;
+    private final CachedSecret<KnotCredentials> secret;
+    private final Optional<URI> baseUrlOverride;
+    private final Duration callTimeout;
+    private final RetryPolicy retry;
+
+    public KnotApiGateway(OkHttpClient http, CachedSecret<KnotCredentials> secret, Optional<URI> baseUrlOverride,
+                          Duration callTimeout, RetryPolicy retry) {
+        this.http = http;
+        this.secret = secret;
+        this.baseUrlOverride = baseUrlOverride;
+        this.callTimeout = callTimeout;
+        this.retry = retry;
+    }
+
+    @Override
+    public KnotEnvironment environment() {
+        return secret.get().environment();
+    }
+
+    @Override
+    public String createCardSwitcherSession(String externalUserId, String cardId, String processorToken) {
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("type", "card_switcher")
+                .put("external_user_id", externalUserId)
+                .put("card_id", cardId);
+        if (processorToken != null) {
+            body.put("processor_token", processorToken);
+        }
+        String json;
+        try {
+            json = Json.MAPPER.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+        boolean keysRefetched = false;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                return once(json, processorToken);
+            } catch (KnotFailure failure) {
+                if (failure.kind() == KnotFailure.Kind.REJECTED && failure.httpStatus() == 401 && !keysRefetched) {
+                    secret.invalidate();
+                    keysRefetched = true;
+                    attempt--;
+                    continue;
+                }
+                if (!failure.isTransient() || !retry.allowsAnother(attempt) || !retry.pause(attempt, Optional.empty())) {
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    private String once(String json, String processorToken) {
+        Duration budget = RequestBudget.remaining();
+        if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
+            throw new KnotFailure(KnotFailure.Kind.TIMEOUT, 0, null, null);
+        }
+        KnotCredentials credentials = secret.get();
+        String base = baseUrlOverride.orElse(credentials.environment().host()).toString();
+        Request request = new Request.Builder()
+                .url((base.endsWith("/") ? base : base + "/") + "session/create")
+                .header("Authorization", Credentials.basic(credentials.clientId(), credentials.secret()))
+                .post(RequestBody.create(json, JSON_TYPE))
+                .build();
+        Call call = http.newCall(request);
+        call.timeout().timeout(Math.min(callTimeout.toMillis(), budget.toMillis()), TimeUnit.MILLISECONDS);
+        try (Response response = call.execute()) {
+            JsonNode answer = read(response.body());
+            if (!response.isSuccessful()) {
+                throw new KnotFailure(KnotFailure.Kind.REJECTED, response.code(), text(answer, "error_code"),
+                        safeMessage(text(answer, "error_message"), processorToken));
+            }
+            String session = text(answer, "session");
+            if (session == null || session.isBlank()) {
+                throw new KnotFailure(KnotFailure.Kind.MALFORMED, response.code(), null, null);
+            }
+            return session;
+        } catch (InterruptedIOException e) {
+            throw new KnotFailure(KnotFailure.Kind.TIMEOUT, 0, null, null);
+        } catch (IOException e) {
+            throw new KnotFailure(KnotFailure.Kind.UNREACHABLE, 0, null, null);
+        }
+    }
+
+    private static JsonNode read(ResponseBody body) throws IOException {
+        if (body == null || body.contentLength() > MAX_BODY_BYTES) {
+            return Json.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(body.byteStream());
+            return node == null ? Json.MAPPER.createObjectNode() : node;
+        } catch (JsonProcessingException e) {
+            return Json.MAPPER.createObjectNode();
+        }
+    }
+
+    /**
+     * Knot's message, if it is fit for a front-end developer: printable, short, and holding
+     * nothing we sent that is secret (Knot may echo the processor token back).
+     */
+    static String safeMessage(String message, String processorToken) {
+        if (message == null || message.isBlank()) {
+            return null;
+        }
+        if (processorToken != null && message.contains(processorToken)) {
+            return null;
+        }
+        if (message.contains("processor-") || message.chars().anyMatch(Character::isISOControl)) {
+            return null;
+        }
+        return message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH) : message;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.textValue() : null;
+    }
+}

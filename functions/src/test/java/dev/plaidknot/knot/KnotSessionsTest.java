@@ -1,0 +1,74 @@
+package dev.plaidknot.knot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plaidknot.api.ApiError;
+import dev.plaidknot.testing.FakeKnotGateway;
+import dev.plaidknot.testing.InMemoryTokenVault;
+import dev.plaidknot.vault.TokenVault.NewAccount;
+import dev.plaidknot.vault.TokenVault.NewItem;
+import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
+import dev.plaidknot.vault.TokenVault.StatusEvent;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class KnotSessionsTest {
+
+    private final FakeKnotGateway knot = new FakeKnotGateway();
+    private final InMemoryTokenVault vault = new InMemoryTokenVault();
+    private final KnotSessions sessions = new KnotSessions(knot, vault);
+
+    @BeforeEach
+    void linked() {
+        vault.saveItem("alice", new NewItem("old-item", "ins_1", "Bank"), "access-old");
+        vault.saveAccount("alice", "old-item", account("old-checking"), new ProcessorTokenOutcome.Created("processor-old"));
+        vault.saveItem("alice", new NewItem("new-item", "ins_1", "Bank"), "access-new");
+        vault.saveAccount("alice", "new-item", account("new-failed"), new ProcessorTokenOutcome.Failed("INTERNAL_SERVER_ERROR"));
+        vault.saveAccount("alice", "new-item", account("new-saving"), new ProcessorTokenOutcome.Created("processor-new"));
+    }
+
+    private static NewAccount account(String id) {
+        return new NewAccount(id, "Plaid " + id, "0000", "depository", "checking");
+    }
+
+    @Test
+    void the_newest_healthy_accounts_token_goes_to_knot_for_the_sub() {
+        KnotSessions.KnotSession session = sessions.create("alice", "card-1", Optional.empty());
+
+        assertThat(knot.requests).containsExactly(new FakeKnotGateway.SessionRequest("alice", "card-1", "processor-new"));
+        assertThat(session.transactionsLinked()).isTrue();
+        assertThat(session.environment()).isEqualTo("development");
+        assertThat(session.toString()).doesNotContain(session.session());
+    }
+
+    @Test
+    void an_item_needing_the_user_is_passed_over() {
+        vault.applyItemStatus("alice", "new-item", new StatusEvent("needs_user", "ITEM_LOGIN_REQUIRED", 1, "e1"));
+
+        sessions.create("alice", "card-1", Optional.empty());
+
+        assertThat(knot.requests.getLast().processorToken()).isEqualTo("processor-old");
+    }
+
+    @Test
+    void a_chosen_account_is_used_and_must_be_the_callers_with_a_token() {
+        sessions.create("alice", "card-1", Optional.of("old-checking"));
+        assertThat(knot.requests.getLast().processorToken()).isEqualTo("processor-old");
+
+        assertThatThrownBy(() -> sessions.create("bob", "card-1", Optional.of("old-checking")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> sessions.create("alice", "card-1", Optional.of("new-failed")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(knot.requests).hasSize(1);
+    }
+
+    @Test
+    void nothing_linked_still_makes_a_session_without_a_token() {
+        KnotSessions.KnotSession session = sessions.create("carol", "card-9", Optional.empty());
+
+        assertThat(session.transactionsLinked()).isFalse();
+        assertThat(knot.requests.getLast().processorToken()).isNull();
+    }
+}
