@@ -11,6 +11,7 @@ import dev.plaidknot.link.LinkedItems;
 import dev.plaidknot.link.ProcessorTokenIssuer;
 import dev.plaidknot.link.PublicTokenExchange;
 import dev.plaidknot.link.SandboxPublicTokens;
+import dev.plaidknot.observability.UpstreamTimingInterceptor;
 import dev.plaidknot.plaid.PlaidApiGateway;
 import dev.plaidknot.plaid.PlaidClients;
 import dev.plaidknot.plaid.PlaidCredentials;
@@ -89,7 +90,7 @@ public final class Wiring {
         try {
             service.get();
         } catch (Misconfiguration e) {
-            LOG.error("misconfigured at init: {}", e.getMessage());
+            LOG.atError().addKeyValue("reason", e.getMessage()).log("misconfigured at init");
         }
     }
 
@@ -193,6 +194,7 @@ public final class Wiring {
         private static final ClientOverrideConfiguration TIMEOUTS = ClientOverrideConfiguration.builder()
                 .apiCallAttemptTimeout(Duration.ofSeconds(3))
                 .apiCallTimeout(Duration.ofSeconds(8))
+                .addExecutionInterceptor(new UpstreamTimingInterceptor())
                 .build();
 
         static SecretsManagerClient secretsManager() {

@@ -2,6 +2,7 @@ package dev.plaidknot.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The caller is the {@code sub} claim that API Gateway's JWT authorizer verified. Nothing in a
@@ -12,6 +13,15 @@ public final class CallerIdentity {
     private static final int MAX_SUB_LENGTH = 255;
 
     private CallerIdentity() {
+    }
+
+    /** The verified caller, if the event has a well-formed one (for logging; never for access). */
+    public static Optional<String> tryOf(APIGatewayV2HTTPEvent event) {
+        try {
+            return Optional.of(of(event));
+        } catch (ApiError unauthenticated) {
+            return Optional.empty();
+        }
     }
 
     public static String of(APIGatewayV2HTTPEvent event) {

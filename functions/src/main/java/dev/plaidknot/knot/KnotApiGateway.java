@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.api.RequestBudget;
 import dev.plaidknot.api.RetryPolicy;
+import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.secrets.CachedSecret;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -21,6 +22,8 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Knot's {@code POST /session/create} over OkHttp (already in the package through plaid-java;
@@ -30,6 +33,7 @@ import okhttp3.ResponseBody;
  */
 public final class KnotApiGateway implements KnotGateway {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KnotApiGateway.class);
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private static final long MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_MESSAGE_LENGTH = 200;
@@ -73,9 +77,13 @@ public final class KnotApiGateway implements KnotGateway {
         int attempt = 0;
         while (true) {
             attempt++;
+            long started = System.nanoTime();
             try {
-                return once(json, processorToken);
+                String session = once(json, processorToken);
+                observe(attempt, started, null);
+                return session;
             } catch (KnotFailure failure) {
+                observe(attempt, started, failure);
                 if (failure.kind() == KnotFailure.Kind.REJECTED && failure.httpStatus() == 401 && !keysRefetched) {
                     secret.invalidate();
                     keysRefetched = true;
@@ -87,6 +95,21 @@ public final class KnotApiGateway implements KnotGateway {
                 }
             }
         }
+    }
+
+    private static void observe(int attempt, long started, KnotFailure failure) {
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        Telemetry.upstream("knot", millis);
+        Telemetry.count("KnotCalls");
+        var line = LOG.atInfo().addKeyValue("upstream", "knot").addKeyValue("operation", "session/create")
+                .addKeyValue("attempt", attempt).addKeyValue("duration_ms", millis);
+        if (failure == null) {
+            line.addKeyValue("outcome", "ok").log("knot call");
+            return;
+        }
+        Telemetry.count("KnotErrors", "ErrorCode", failure.errorCode().orElse(failure.kind().name()));
+        line.addKeyValue("outcome", failure.kind().name()).addKeyValue("http_status", failure.httpStatus())
+                .addKeyValue("knot_error_code", failure.errorCode().orElse(null)).log("knot call");
     }
 
     private String once(String json, String processorToken) {

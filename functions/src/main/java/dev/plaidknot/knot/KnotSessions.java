@@ -1,6 +1,7 @@
 package dev.plaidknot.knot;
 
 import dev.plaidknot.api.ApiError;
+import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.vault.TokenVault;
 import dev.plaidknot.vault.TokenVault.AccountRef;
 import dev.plaidknot.vault.TokenVault.AccountView;
@@ -43,6 +44,7 @@ public final class KnotSessions {
                         .orElseThrow(() -> noToken()))
                 .orElse(null);
         String session = knot.createCardSwitcherSession(userId, cardId, processorToken);
+        Telemetry.count("KnotSessionsCreated");
         return new KnotSession(session, knot.environment().wireName(), processorToken != null);
     }
 

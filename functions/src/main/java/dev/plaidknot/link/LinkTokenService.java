@@ -3,6 +3,7 @@ package dev.plaidknot.link;
 import dev.plaidknot.plaid.PlaidGateway.LinkToken;
 import dev.plaidknot.plaid.PlaidGateway.LinkTokenRequest;
 import dev.plaidknot.api.ApiError;
+import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault;
 import java.util.List;
@@ -31,14 +32,18 @@ public final class LinkTokenService {
     }
 
     public LinkToken create(String userId) {
-        return plaid.createLinkToken(new LinkTokenRequest(
+        LinkToken token = plaid.createLinkToken(new LinkTokenRequest(
                 userId, clientName, products, countryCodes, language, webhookUrl.orElse(null), null));
+        Telemetry.count("LinkTokensCreated");
+        return token;
     }
 
     /** Update mode for one of the caller's items: 404 when the caller has no such item. */
     public LinkToken createForUpdate(String userId, String itemId) {
         String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
-        return plaid.createLinkToken(new LinkTokenRequest(
+        LinkToken token = plaid.createLinkToken(new LinkTokenRequest(
                 userId, clientName, products, countryCodes, language, webhookUrl.orElse(null), accessToken));
+        Telemetry.count("LinkTokensCreated");
+        return token;
     }
 }

@@ -34,7 +34,8 @@ public final class LinkedItems {
             if (!failure.isCode("ITEM_NOT_FOUND")) {
                 throw unavailableUnlessRefused(failure);
             }
-            LOG.info("item already gone at Plaid item_id={} plaid_request_id={}", itemId, failure.requestId().orElse("-"));
+            LOG.atInfo().addKeyValue("item_id", itemId).addKeyValue("plaid_request_id", failure.requestId().orElse(null))
+                    .log("item already gone at Plaid");
         }
         vault.deleteItem(userId, itemId);
     }
@@ -49,8 +50,8 @@ public final class LinkedItems {
         if (!transient_) {
             return failure;
         }
-        LOG.warn("item removal deferred: Plaid unavailable plaid_kind={} plaid_error_code={}", failure.kind(),
-                failure.errorCode().orElse("-"));
+        LOG.atWarn().addKeyValue("plaid_failure", failure.kind().name())
+                .addKeyValue("plaid_error_code", failure.errorCode().orElse(null)).log("item removal deferred: Plaid unavailable");
         return new DependencyUnavailable("plaid", failure.errorCode().orElse(failure.kind().name()),
                 failure.requestId().orElse(null));
     }

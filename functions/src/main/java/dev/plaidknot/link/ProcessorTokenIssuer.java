@@ -1,5 +1,6 @@
 package dev.plaidknot.link;
 
+import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway.PlaidAccount;
 import dev.plaidknot.plaid.PlaidGateway;
@@ -30,11 +31,13 @@ public final class ProcessorTokenIssuer {
         try {
             outcome = new ProcessorTokenOutcome.Created(plaid.createKnotProcessorToken(accessToken, account.accountId()));
         } catch (PlaidFailure failure) {
-            LOG.warn("processor token failed item_id={} account_id={} plaid_error_code={} plaid_request_id={} kind={}",
-                    itemId, account.accountId(), failure.errorCode().orElse("-"), failure.requestId().orElse("-"),
-                    failure.kind());
+            LOG.atWarn().addKeyValue("item_id", itemId).addKeyValue("account_id", account.accountId())
+                    .addKeyValue("plaid_error_code", failure.errorCode().orElse(null))
+                    .addKeyValue("plaid_request_id", failure.requestId().orElse(null))
+                    .addKeyValue("plaid_failure", failure.kind().name()).log("processor token failed");
             outcome = new ProcessorTokenOutcome.Failed(failure.errorCode().orElse(failure.kind().name()));
         }
+        Telemetry.count(outcome instanceof ProcessorTokenOutcome.Created ? "ProcessorTokensCreated" : "ProcessorTokensFailed");
         vault.saveAccount(userId, itemId,
                 new NewAccount(account.accountId(), account.name(), account.mask(), account.type(), account.subtype()),
                 outcome);

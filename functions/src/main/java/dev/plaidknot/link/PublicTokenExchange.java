@@ -3,6 +3,7 @@ package dev.plaidknot.link;
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.RequestBudget;
+import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.plaid.PlaidGateway.ExchangedItem;
@@ -84,7 +85,7 @@ public final class PublicTokenExchange {
             if (!ledger.takeOver(tokenHash, entry.leaseUntil(), clock.instant().plus(LEASE))) {
                 continue;
             }
-            LOG.warn("taking over an abandoned exchange item_stored={}", entry.itemId() != null);
+            LOG.atWarn().addKeyValue("item_stored", entry.itemId() != null).log("taking over an abandoned exchange");
             return entry.itemId() != null ? resume(userId, request, tokenHash, entry)
                     : firstExchange(userId, request, tokenHash);
         }
@@ -100,12 +101,14 @@ public final class PublicTokenExchange {
             throw failure;
         }
         saveOrRemove(userId, item, request, tokenHash);
-        LOG.info("item stored item_id={} plaid_request_id={}", item.itemId(), item.requestId());
+        LOG.atInfo().addKeyValue("item_id", item.itemId()).addKeyValue("plaid_request_id", item.requestId())
+                .log("access token stored");
         bestEffort("record the item", () -> ledger.recordItem(tokenHash, item.itemId()));
 
         try {
             ExchangeResult result = linkAccounts(userId, request, item);
             bestEffort("complete the exchange", () -> ledger.complete(tokenHash, result.toJson().toString()));
+            Telemetry.count("ExchangesCompleted");
             return result;
         } catch (RuntimeException failure) {
             // The item is safe; let the caller's retry take over at once and finish the accounts.
@@ -149,7 +152,10 @@ public final class PublicTokenExchange {
         }
         ExchangeResult result = new ExchangeResult(item.itemId(), item.institutionId(), item.institutionName(),
                 linked, unmatched);
-        return fillGaps(userId, tokenHash, entry, result);
+        ExchangeResult finished = fillGaps(userId, tokenHash, entry, result);
+        bestEffort("complete the exchange", () -> ledger.complete(tokenHash, finished.toJson().toString()));
+        Telemetry.count("ExchangesCompleted");
+        return finished;
     }
 
     /** A retry of a finished exchange: accounts whose processor token failed get another try. */
@@ -190,7 +196,7 @@ public final class PublicTokenExchange {
             }
         }
         if (!unmatched.isEmpty()) {
-            LOG.warn("selected accounts not in item count={}", unmatched.size());
+            LOG.atWarn().addKeyValue("count", unmatched.size()).log("selected accounts not in the item");
         }
         return new Selection(selected, List.copyOf(unmatched));
     }
@@ -235,11 +241,13 @@ public final class PublicTokenExchange {
             // Anything at all, a crash included: an access token we cannot keep must not stay live at Plaid.
             try {
                 plaid.removeItem(item.accessToken());
-                LOG.error("access token not stored; item removed at Plaid item_id={}", item.itemId());
+                LOG.atError().addKeyValue("item_id", item.itemId()).log("access token not stored; item removed at Plaid");
             } catch (PlaidFailure removeFailure) {
                 // Logged for an operator to remove by hand: the item id is not a credential.
-                LOG.error("access token not stored and item NOT removed at Plaid item_id={} plaid_error_code={} kind={}",
-                        item.itemId(), removeFailure.errorCode().orElse("-"), removeFailure.kind());
+                LOG.atError().addKeyValue("item_id", item.itemId())
+                        .addKeyValue("plaid_error_code", removeFailure.errorCode().orElse(null))
+                        .addKeyValue("plaid_failure", removeFailure.kind().name())
+                        .log("access token not stored and item NOT removed at Plaid: remove it by hand");
             }
             releaseQuietly(tokenHash);
             throw storeFailure;
@@ -255,7 +263,8 @@ public final class PublicTokenExchange {
         try {
             write.run();
         } catch (DependencyUnavailable e) {
-            LOG.warn("could not {}: dependency={} aws_error_code={}", what, e.dependency(), e.awsErrorCode());
+            LOG.atWarn().addKeyValue("dependency", e.dependency()).addKeyValue("aws_error_code", e.awsErrorCode())
+                    .log("could not " + what);
         }
     }
 

@@ -26,6 +26,7 @@ import dev.plaidknot.api.Json;
 import dev.plaidknot.api.RequestBudget;
 import dev.plaidknot.api.RetryPolicy;
 import dev.plaidknot.config.Misconfiguration;
+import dev.plaidknot.observability.Telemetry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -35,6 +36,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import retrofit2.Call;
 import retrofit2.Response;
 
@@ -47,6 +50,8 @@ public final class PlaidApiGateway implements PlaidGateway {
 
     /** Plaid's error bodies are small; anything bigger is not an error object worth reading. */
     private static final long MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlaidApiGateway.class);
 
     private final PlaidClients clients;
     private final Duration callTimeout;
@@ -176,9 +181,13 @@ public final class PlaidApiGateway implements PlaidGateway {
         int attempt = 0;
         while (true) {
             attempt++;
+            long started = System.nanoTime();
             try {
-                return once(operation, request, repeatable);
+                T answer = once(operation, request, repeatable);
+                observe(operation, attempt, started, null);
+                return answer;
             } catch (PlaidFailure failure) {
+                observe(operation, attempt, started, failure);
                 if (failure.isCode("INVALID_API_KEYS") && !keysRefetched) {
                     clients.keysRejected();
                     keysRefetched = true;
@@ -198,6 +207,24 @@ public final class PlaidApiGateway implements PlaidGateway {
      * repeated gets all the time the request has left, since giving up on an exchange Plaid may
      * still complete would strand an item at Plaid whose access token we never see.
      */
+    /** One log line and the metrics of each call to Plaid: which, how long, and what Plaid said. */
+    private static void observe(String operation, int attempt, long started, PlaidFailure failure) {
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        Telemetry.upstream("plaid", millis);
+        Telemetry.count("PlaidCalls");
+        var line = LOG.atInfo().addKeyValue("upstream", "plaid").addKeyValue("operation", operation)
+                .addKeyValue("attempt", attempt).addKeyValue("duration_ms", millis);
+        if (failure == null) {
+            line.addKeyValue("outcome", "ok").log("plaid call");
+            return;
+        }
+        String code = failure.errorCode().orElse(failure.kind().name());
+        Telemetry.count("PlaidErrors", "ErrorCode", code);
+        line.addKeyValue("outcome", failure.kind().name()).addKeyValue("http_status", failure.httpStatus())
+                .addKeyValue("plaid_error_code", failure.errorCode().orElse(null))
+                .addKeyValue("plaid_request_id", failure.requestId().orElse(null)).log("plaid call");
+    }
+
     /** 429, 5xx, timeouts and failed connections pass; a refusal or an unreadable answer does not. */
     private static boolean transient_(PlaidFailure failure) {
         return switch (failure.kind()) {

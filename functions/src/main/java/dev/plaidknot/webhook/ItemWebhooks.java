@@ -33,19 +33,19 @@ public final class ItemWebhooks {
         String code = code(body, "webhook_code");
         String itemId = id(body, "item_id");
         if (!"ITEM".equals(type) || itemId == null) {
-            LOG.info("webhook acknowledged webhook_type={} webhook_code={}", type, code);
+            LOG.atInfo().addKeyValue("webhook_type", type).addKeyValue("webhook_code", code).log("webhook acknowledged");
             return Outcome.ACKNOWLEDGED;
         }
         Optional<Change> change = change(code, body);
         if (change.isEmpty()) {
-            LOG.info("webhook acknowledged webhook_type=ITEM webhook_code={} item_id={} error_code={}", code, itemId,
-                    code(body.path("error"), "error_code"));
+            LOG.atInfo().addKeyValue("webhook_type", type).addKeyValue("webhook_code", code).addKeyValue("item_id", itemId)
+                    .addKeyValue("plaid_error_code", code(body.path("error"), "error_code")).log("webhook acknowledged");
             return Outcome.ACKNOWLEDGED;
         }
         Optional<String> owner = vault.ownerOf(itemId);
         if (owner.isEmpty()) {
             // Not ours (removed, or another deployment's): 2xx, or Plaid would retry forever.
-            LOG.info("webhook for unknown item webhook_code={} item_id={}", code, itemId);
+            LOG.atInfo().addKeyValue("webhook_code", code).addKeyValue("item_id", itemId).log("webhook for an unknown item");
             return Outcome.UNKNOWN_ITEM;
         }
         StatusEvent event = new StatusEvent(change.get().status(), change.get().reason(), webhook.issuedAt(),
@@ -53,8 +53,8 @@ public final class ItemWebhooks {
         boolean applied = change.get().accountId() == null
                 ? vault.applyItemStatus(owner.get(), itemId, event)
                 : vault.applyAccountStatus(owner.get(), itemId, change.get().accountId(), event);
-        LOG.info("webhook {} webhook_code={} item_id={} status={}", applied ? "applied" : "already applied", code,
-                itemId, event.status());
+        LOG.atInfo().addKeyValue("webhook_code", code).addKeyValue("item_id", itemId)
+                .addKeyValue("item_status", event.status()).addKeyValue("applied", applied).log("item webhook");
         return applied ? Outcome.APPLIED : Outcome.ALREADY_APPLIED;
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import dev.plaidknot.observability.UpstreamTimingInterceptor;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -79,16 +80,19 @@ public final class AwsEmulator {
 
     public DynamoDbClient dynamo() {
         return DynamoDbClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new UpstreamTimingInterceptor()))
                 .httpClient(http).build();
     }
 
     public KmsClient kms() {
         return KmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new UpstreamTimingInterceptor()))
                 .httpClient(http).build();
     }
 
     public SecretsManagerClient secretsManager() {
         return SecretsManagerClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new UpstreamTimingInterceptor()))
                 .httpClient(http).build();
     }
 

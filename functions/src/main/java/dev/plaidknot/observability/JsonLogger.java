@@ -1,0 +1,120 @@
+package dev.plaidknot.observability;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Marker;
+import org.slf4j.event.KeyValuePair;
+import org.slf4j.event.Level;
+import org.slf4j.event.LoggingEvent;
+import org.slf4j.helpers.AbstractLogger;
+import org.slf4j.helpers.BasicMDCAdapter;
+import org.slf4j.helpers.MessageFormatter;
+import org.slf4j.spi.LoggingEventAware;
+
+/**
+ * Writes each event as one JSON line: timestamp, level, logger, message, the request context
+ * (MDC) and the event's key-value pairs. A throwable is named by class only: its message could
+ * quote input. Lines go to stdout as a whole, so concurrent requests never interleave mid-line.
+ */
+final class JsonLogger extends AbstractLogger implements LoggingEventAware {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Level threshold;
+    private final String shortName;
+    private final transient BasicMDCAdapter mdc;
+
+    JsonLogger(String name, Level threshold, BasicMDCAdapter mdc) {
+        this.name = name;
+        this.threshold = threshold;
+        this.shortName = name.substring(name.lastIndexOf('.') + 1);
+        this.mdc = mdc;
+    }
+
+    private boolean enabled(Level level) {
+        return level.toInt() >= threshold.toInt();
+    }
+
+    @Override public boolean isTraceEnabled() { return enabled(Level.TRACE); }
+    @Override public boolean isTraceEnabled(Marker marker) { return isTraceEnabled(); }
+    @Override public boolean isDebugEnabled() { return enabled(Level.DEBUG); }
+    @Override public boolean isDebugEnabled(Marker marker) { return isDebugEnabled(); }
+    @Override public boolean isInfoEnabled() { return enabled(Level.INFO); }
+    @Override public boolean isInfoEnabled(Marker marker) { return isInfoEnabled(); }
+    @Override public boolean isWarnEnabled() { return enabled(Level.WARN); }
+    @Override public boolean isWarnEnabled(Marker marker) { return isWarnEnabled(); }
+    @Override public boolean isErrorEnabled() { return enabled(Level.ERROR); }
+    @Override public boolean isErrorEnabled(Marker marker) { return isErrorEnabled(); }
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+        return null;
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
+                                               Throwable throwable) {
+        write(level, pattern, arguments, throwable, List.of());
+    }
+
+    @Override
+    public void log(LoggingEvent event) {
+        if (!enabled(event.getLevel())) {
+            return;
+        }
+        Object[] arguments = event.getArgumentArray();
+        write(event.getLevel(), event.getMessage(), arguments, event.getThrowable(),
+                event.getKeyValuePairs() == null ? List.of() : event.getKeyValuePairs());
+    }
+
+    private void write(Level level, String pattern, Object[] arguments, Throwable throwable, List<KeyValuePair> pairs) {
+        StringWriter line = new StringWriter(256);
+        try (JsonGenerator json = JSON.createGenerator(line)) {
+            json.writeStartObject();
+            json.writeStringField("timestamp", Instant.now().toString());
+            json.writeStringField("level", level.name());
+            json.writeStringField("logger", shortName);
+            json.writeStringField("message", arguments == null || arguments.length == 0
+                    ? pattern : MessageFormatter.basicArrayFormat(pattern, arguments));
+            Map<String, String> context = mdc.getCopyOfContextMap();
+            if (context != null) {
+                for (Map.Entry<String, String> entry : context.entrySet()) {
+                    json.writeStringField(entry.getKey(), entry.getValue());
+                }
+            }
+            for (KeyValuePair pair : pairs) {
+                writeValue(json, pair.key, pair.value);
+            }
+            if (throwable != null) {
+                json.writeStringField("exception", throwable.getClass().getName());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            return;
+        }
+        System.out.println(line);
+    }
+
+    private static void writeValue(JsonGenerator json, String key, Object value) throws IOException {
+        switch (value) {
+            case null -> json.writeNullField(key);
+            case Integer i -> json.writeNumberField(key, i);
+            case Long l -> json.writeNumberField(key, l);
+            case Double d -> json.writeNumberField(key, d);
+            case Boolean b -> json.writeBooleanField(key, b);
+            case Map<?, ?> map -> {
+                json.writeObjectFieldStart(key);
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    writeValue(json, String.valueOf(entry.getKey()), entry.getValue());
+                }
+                json.writeEndObject();
+            }
+            default -> json.writeStringField(key, String.valueOf(value));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.plaidknot.observability;
+
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/** Adds each AWS SDK call's time (retries included) to the invocation's upstream latencies. */
+public final class UpstreamTimingInterceptor implements ExecutionInterceptor {
+
+    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("plaidknot.started");
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        attributes.putAttribute(STARTED, System.nanoTime());
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        record(attributes);
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        record(attributes);
+    }
+
+    private static void record(ExecutionAttributes attributes) {
+        Long started = attributes.getAttribute(STARTED);
+        if (started != null) {
+            String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+            Telemetry.upstream(service == null ? "aws" : service.toLowerCase(), (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+}
