@@ -99,7 +99,8 @@ public final class KnotApiGateway implements KnotGateway {
 
     private static void observe(int attempt, long started, KnotFailure failure) {
         long millis = (System.nanoTime() - started) / 1_000_000;
-        Telemetry.upstream("knot", millis);
+        Telemetry.upstreamCall("knot", "session/create", started,
+                failure == null ? 200 : failure.httpStatus(), failure != null);
         Telemetry.count("KnotCalls");
         var line = LOG.atInfo().addKeyValue("upstream", "knot").addKeyValue("operation", "session/create")
                 .addKeyValue("attempt", attempt).addKeyValue("duration_ms", millis);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.MDC;
 
 /**
  * What one invocation counted and how long its upstream calls took. Counts leave as CloudWatch
@@ -61,12 +62,19 @@ public final class Telemetry {
         }
     }
 
-    /** Time spent in one call to an upstream (plaid, knot, dynamodb, kms, secretsmanager). */
-    public static void upstream(String name, long millis) {
+    /**
+     * One call to an upstream (plaid, knot, dynamodb, kms, secretsmanager): its time joins the
+     * invocation's totals and, with tracing on, it becomes an X-Ray subsegment.
+     */
+    public static void upstreamCall(String name, String operation, long startedNanos, int httpStatus, boolean failed) {
+        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
         Observation observation = CURRENT.get();
         if (observation != null) {
             observation.upstreamMillis.merge(name, millis, Long::sum);
         }
+        long end = System.currentTimeMillis();
+        Tracing.subsegment(name, name.equals("plaid") || name.equals("knot") ? "remote" : "aws", operation,
+                end - millis, end, httpStatus, failed);
     }
 
     /** Total milliseconds per upstream so far in this invocation. */
@@ -132,6 +140,10 @@ public final class Telemetry {
                 json.writeStringField(dimension, value);
             }
             json.writeStringField("route", route);
+            String requestId = MDC.get("lambda_request_id");
+            if (requestId != null) {
+                json.writeStringField("lambda_request_id", requestId);
+            }
             for (Map.Entry<String, Integer> metric : metrics.entrySet()) {
                 json.writeNumberField(metric.getKey(), metric.getValue());
             }

@@ -6,7 +6,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
-/** Adds each AWS SDK call's time (retries included) to the invocation's upstream latencies. */
+/** Adds each AWS SDK call (retries included) to the invocation's upstream latencies and trace. */
 public final class UpstreamTimingInterceptor implements ExecutionInterceptor {
 
     private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("plaidknot.started");
@@ -18,19 +18,20 @@ public final class UpstreamTimingInterceptor implements ExecutionInterceptor {
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        record(attributes);
+        record(attributes, context.httpResponse().statusCode(), false);
     }
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        record(attributes);
+        record(attributes, context.httpResponse().map(r -> r.statusCode()).orElse(0), true);
     }
 
-    private static void record(ExecutionAttributes attributes) {
+    private static void record(ExecutionAttributes attributes, int status, boolean failed) {
         Long started = attributes.getAttribute(STARTED);
         if (started != null) {
             String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
-            Telemetry.upstream(service == null ? "aws" : service.toLowerCase(), (System.nanoTime() - started) / 1_000_000);
+            Telemetry.upstreamCall(service == null ? "aws" : service.toLowerCase(),
+                    attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), started, status, failed);
         }
     }
 }

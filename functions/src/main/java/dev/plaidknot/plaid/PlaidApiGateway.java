@@ -210,7 +210,8 @@ public final class PlaidApiGateway implements PlaidGateway {
     /** One log line and the metrics of each call to Plaid: which, how long, and what Plaid said. */
     private static void observe(String operation, int attempt, long started, PlaidFailure failure) {
         long millis = (System.nanoTime() - started) / 1_000_000;
-        Telemetry.upstream("plaid", millis);
+        Telemetry.upstreamCall("plaid", operation, started,
+                failure == null ? 200 : failure.httpStatus(), failure != null);
         Telemetry.count("PlaidCalls");
         var line = LOG.atInfo().addKeyValue("upstream", "plaid").addKeyValue("operation", operation)
                 .addKeyValue("attempt", attempt).addKeyValue("duration_ms", millis);

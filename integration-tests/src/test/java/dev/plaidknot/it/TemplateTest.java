@@ -168,6 +168,54 @@ class TemplateTest {
     }
 
     @Test
+    void every_alarm_notifies_the_topic_an_email_can_subscribe_to() {
+        List<String> alarms = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertThat(alarms).contains("FunctionErrorsAlarm", "FunctionThrottlesAlarm", "Api5xxRateAlarm",
+                "PlaidErrorRateAlarm", "ProcessorTokenFailuresAlarm", "DependencyFailuresAlarm");
+        for (String alarm : alarms) {
+            JsonNode properties = TEMPLATE.resource(alarm).path("Properties");
+            assertThat(properties.path("AlarmActions").toString()).as(alarm).contains("AlarmTopic");
+            assertThat(properties.path("OKActions").toString()).as(alarm).contains("AlarmTopic");
+        }
+        JsonNode subscription = TEMPLATE.resource("AlarmEmailSubscription").path("Properties");
+        assertThat(subscription.path("TopicArn").asText()).isEqualTo("AlarmTopic");
+        assertThat(subscription.path("Endpoint").asText()).isEqualTo("AlarmEmail");
+    }
+
+    @Test
+    void function_alarms_cover_every_function() {
+        for (String alarm : List.of("FunctionErrorsAlarm", "FunctionThrottlesAlarm")) {
+            String metrics = TEMPLATE.resource(alarm).path("Properties").path("Metrics").toString();
+            for (String function : functions()) {
+                assertThat(metrics).as(alarm).contains("\"" + function + "\"");
+            }
+        }
+    }
+
+    @Test
+    void logs_are_json_at_a_configured_level_and_tracing_is_a_switch_off_by_default() {
+        JsonNode logging = TEMPLATE.root().path("Globals").path("Function").path("LoggingConfig");
+        assertThat(logging.path("LogFormat").asText()).isEqualTo("JSON");
+        assertThat(logging.path("ApplicationLogLevel").asText()).isEqualTo("LogLevel");
+        JsonNode env = TEMPLATE.root().path("Globals").path("Function").path("Environment").path("Variables");
+        assertThat(env.path("LOG_LEVEL").asText()).isEqualTo("LogLevel");
+        assertThat(env.path("METRICS_NAMESPACE").asText()).isEqualTo("MetricsNamespace");
+        assertThat(env.path("SERVICE_NAME").asText()).isEqualTo("ServiceName");
+        assertThat(TEMPLATE.root().path("Parameters").path("EnableTracing").path("Default").asText()).isEqualTo("false");
+        assertThat(TEMPLATE.root().path("Globals").path("Function").path("Tracing").toString())
+                .contains("TracingOn").contains("Active").contains("PassThrough");
+    }
+
+    @Test
+    void the_dashboard_shows_the_funnel_and_latency_percentiles() {
+        String body = TEMPLATE.resource("Dashboard").path("Properties").path("DashboardBody").toString();
+        for (String metric : List.of("LinkTokensCreated", "ExchangesCompleted", "ProcessorTokensCreated",
+                "KnotSessionsCreated", "p50", "p99")) {
+            assertThat(body).contains(metric);
+        }
+    }
+
+    @Test
     void table_is_on_demand_recoverable_protected_and_encrypted() {
         JsonNode table = TEMPLATE.resource("TokensTable");
         JsonNode properties = table.path("Properties");
