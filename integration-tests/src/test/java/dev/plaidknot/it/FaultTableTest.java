@@ -3,6 +3,7 @@ package dev.plaidknot.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaidknot.Wiring;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidError;
@@ -10,6 +11,7 @@ import dev.plaidknot.sim.PlaidSimulator;
 import dev.plaidknot.support.AwsEmulator;
 import dev.plaidknot.support.AwsFaults;
 import dev.plaidknot.support.LogCapture;
+import dev.plaidknot.support.LogLines;
 import dev.plaidknot.support.TestRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
@@ -136,6 +138,19 @@ class FaultTableTest {
         assertThat(status).as(fault.name()).isIn(fault.expectedStatuses());
         assertThat(orphans).as("items orphaned at Plaid").isZero();
         assertThat(inconsistent).as("records inconsistent").isZero();
+        // Every line parses as one JSON object, and the request's outcome line carries its context.
+        List<JsonNode> lines = LogLines.parse(logs);
+        int answered = status;
+        if (!fault.name().startsWith("crash")) {
+            assertThat(LogLines.requests(lines)).singleElement().satisfies(line -> {
+                assertThat(line.path("status").asInt()).isEqualTo(answered);
+                assertThat(line.path("route").asText()).isEqualTo("exchange_public_token");
+                assertThat(line.path("caller").asText()).isEqualTo(user);
+                assertThat(line.path("lambda_request_id").asText()).isNotBlank();
+                assertThat(line.path("api_request_id").asText()).isNotBlank();
+                assertThat(line.path("duration_ms").isNumber()).isTrue();
+            });
+        }
         List<String> secrets = new ArrayList<>(rig.plaid.allSecrets());
         secrets.add(publicToken);
         for (String secret : secrets) {
