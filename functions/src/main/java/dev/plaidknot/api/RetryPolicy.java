@@ -1,8 +1,8 @@
 package dev.plaidknot.api;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How an upstream call (Plaid, Knot) is repeated after a transient failure: a few attempts, with
@@ -14,6 +14,12 @@ public final class RetryPolicy {
 
     /** Less time than this left, and a call is not started: it could only time out. */
     public static final Duration MIN_CALL = Duration.ofMillis(300);
+
+    /**
+     * Not ThreadLocalRandom: its seed is fixed when the class loads, so every environment restored
+     * from one SnapStart snapshot would draw the same "random" delays and retry in step.
+     */
+    private static final SecureRandom JITTER = new SecureRandom();
 
     private final int maxAttempts;
     private final Duration baseDelay;
@@ -36,7 +42,7 @@ public final class RetryPolicy {
     /** Waits before the next attempt; false when the budget cannot hold the wait and a call. */
     public boolean pause(int attemptsMade, Optional<Duration> retryAfter) {
         long ceiling = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attemptsMade - 1, 16));
-        long delay = ThreadLocalRandom.current().nextLong(ceiling + 1);
+        long delay = JITTER.nextLong(ceiling + 1);
         if (retryAfter.isPresent()) {
             delay = Math.max(delay, retryAfter.get().toMillis());
         }

@@ -12,10 +12,10 @@ import dev.plaidknot.api.ApiRequest;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.CallerIdentity;
 import dev.plaidknot.api.Json;
-import dev.plaidknot.vault.TokenVault;
 import dev.plaidknot.vault.TokenVault.AccountView;
 import dev.plaidknot.vault.TokenVault.ItemPage;
 import dev.plaidknot.vault.TokenVault.ItemView;
+import dev.plaidknot.vault.TokenVault;
 import java.util.function.Supplier;
 
 /** {@code GET /items}: the caller's items and accounts with their status, newest first. Never a token. */

@@ -2,10 +2,11 @@ package dev.plaidknot.knot;
 
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.observability.Telemetry;
-import dev.plaidknot.vault.TokenVault;
 import dev.plaidknot.vault.TokenVault.AccountRef;
 import dev.plaidknot.vault.TokenVault.AccountView;
+import dev.plaidknot.vault.TokenVault.ItemPage;
 import dev.plaidknot.vault.TokenVault.ItemView;
+import dev.plaidknot.vault.TokenVault;
 import java.util.Optional;
 
 /**
@@ -15,8 +16,9 @@ import java.util.Optional;
  */
 public final class KnotSessions {
 
-    /** How many of the newest items are searched for a healthy account. */
-    private static final int ITEMS_SEARCHED = 50;
+    /** Items are searched newest first, a few at a time (each costs an accounts query), up to a bound. */
+    private static final int PAGE = 5;
+    private static final int MAX_PAGES = 10;
 
     private final KnotGateway knot;
     private final TokenVault vault;
@@ -66,15 +68,23 @@ public final class KnotSessions {
 
     /** The newest healthy item's first usable account, or none: then Knot works without Plaid data. */
     private Optional<AccountRef> mostRecentHealthy(String userId) {
-        for (ItemView item : vault.listItems(userId, ITEMS_SEARCHED, null).items()) {
-            if (!"healthy".equals(item.status())) {
-                continue;
-            }
-            for (AccountView account : item.accounts()) {
-                if ("created".equals(account.processorTokenStatus()) && !"revoked".equals(account.status())) {
-                    return Optional.of(new AccountRef(item.itemId(), account.accountId(), account.status(),
-                            account.processorTokenStatus()));
+        String cursor = null;
+        for (int page = 0; page < MAX_PAGES; page++) {
+            ItemPage items = vault.listItems(userId, PAGE, cursor);
+            for (ItemView item : items.items()) {
+                if (!"healthy".equals(item.status())) {
+                    continue;
                 }
+                for (AccountView account : item.accounts()) {
+                    if ("created".equals(account.processorTokenStatus()) && !"revoked".equals(account.status())) {
+                        return Optional.of(new AccountRef(item.itemId(), account.accountId(), account.status(),
+                                account.processorTokenStatus()));
+                    }
+                }
+            }
+            cursor = items.nextCursor();
+            if (cursor == null) {
+                break;
             }
         }
         return Optional.empty();

@@ -1,9 +1,9 @@
 package dev.plaidknot.link;
 
-import dev.plaidknot.plaid.PlaidGateway.LinkToken;
-import dev.plaidknot.plaid.PlaidGateway.LinkTokenRequest;
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.observability.Telemetry;
+import dev.plaidknot.plaid.PlaidGateway.LinkToken;
+import dev.plaidknot.plaid.PlaidGateway.LinkTokenRequest;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault;
 import java.util.List;

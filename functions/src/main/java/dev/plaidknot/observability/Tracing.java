@@ -9,8 +9,8 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * X-Ray subsegments for each upstream call, sent to the X-Ray daemon as Lambda runs it (UDP, the
@@ -25,6 +25,8 @@ public final class Tracing {
     private static final String HEADER = "{\"format\":\"json\",\"version\":1}\n";
 
     private static volatile DatagramSocket socket;
+    /** SecureRandom, not ThreadLocalRandom: ids must differ across environments restored from one snapshot. */
+    private static final SecureRandom IDS = new SecureRandom();
 
     private Tracing() {
     }
@@ -58,7 +60,7 @@ public final class Tracing {
         try (JsonGenerator json = JSON.createGenerator(document)) {
             json.writeStartObject();
             json.writeStringField("name", name);
-            json.writeStringField("id", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+            json.writeStringField("id", HexFormat.of().toHexDigits(IDS.nextLong()));
             json.writeStringField("trace_id", root);
             json.writeStringField("parent_id", parent);
             json.writeStringField("type", "subsegment");

@@ -2,8 +2,8 @@ package dev.plaidknot.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaidknot.api.RequestFields;
-import dev.plaidknot.vault.TokenVault;
 import dev.plaidknot.vault.TokenVault.StatusEvent;
+import dev.plaidknot.vault.TokenVault;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;

@@ -12,9 +12,9 @@ import dev.plaidknot.testing.FakePlaidGateway;
 import dev.plaidknot.testing.InMemoryExchangeLedger;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 class PublicTokenExchangeTest {

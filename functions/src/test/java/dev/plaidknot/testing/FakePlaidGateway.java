@@ -1,7 +1,7 @@
 package dev.plaidknot.testing;
 
-import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidEnvironment;
+import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,6 +1,7 @@
 package dev.plaidknot.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plaidknot.observability.UpstreamTimingInterceptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import dev.plaidknot.observability.UpstreamTimingInterceptor;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
