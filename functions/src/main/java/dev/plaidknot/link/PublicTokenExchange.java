@@ -80,7 +80,13 @@ public final class PublicTokenExchange {
                 continue; // the first attempt failed and let go: claim again
             }
             if (entry.completed()) {
-                return fillGaps(userId, tokenHash, entry, ExchangeResult.fromJson(entry.resultJson()));
+                ExchangeResult first = ExchangeResult.fromJson(entry.resultJson());
+                if (vault.item(userId, first.itemId()).isEmpty()) {
+                    // Linked, then removed: the first answer names an item that no longer exists.
+                    throw ApiError.badRequest("this public_token was already exchanged and its item since removed; "
+                            + "open Link again for a new one");
+                }
+                return fillGaps(userId, tokenHash, entry, first);
             }
             if (!ledger.takeOver(tokenHash, entry.leaseUntil(), clock.instant().plus(LEASE))) {
                 continue;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaidknot.sim.PlaidError;
+import dev.plaidknot.sim.PlaidSimulator;
 import dev.plaidknot.support.Api;
 import dev.plaidknot.support.TestRig;
 import dev.plaidknot.testing.ApiEvents;
@@ -120,6 +121,21 @@ class ItemLifecycleTest {
         assertThat(rig.plaid.item(itemId).orElseThrow().removed()).isTrue();
         assertThat(rig.records("delete-alice")).noneMatch(r -> r.get("sk").s().startsWith("ITEM#" + itemId));
         assertThat(itemIds(json(api.list("delete-alice", Map.of())))).doesNotContain(itemId);
+    }
+
+    @Test
+    void retrying_the_exchange_of_a_removed_item_does_not_resurrect_it() {
+        String token = rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK);
+        String body = "{\"public_token\":\"" + token + "\"}";
+        String itemId = json(api.exchange.handleRequest(ApiEvents.from("relinker", "POST /exchange_public_token", body),
+                new LambdaContext())).path("item_id").asText();
+        assertThat(api.delete("relinker", itemId).getStatusCode()).isEqualTo(204);
+
+        APIGatewayV2HTTPResponse retried = api.exchange.handleRequest(
+                ApiEvents.from("relinker", "POST /exchange_public_token", body), new LambdaContext());
+
+        assertThat(retried.getStatusCode()).isEqualTo(400);
+        assertThat(rig.records("relinker")).isEmpty();
     }
 
     @Test
