@@ -132,14 +132,7 @@ public final class Wiring {
         var baseUrl = settings.knotBaseUrl();
         CachedSecret<KnotCredentials> secret = new CachedSecret<>(secretsManager.get(), secretArn,
                 settings.secretCacheTtl(), KnotCredentials::parse, clock);
-        OkHttpClient http = new OkHttpClient.Builder()
-                .connectTimeout(Math.min(timeout.toMillis(), 3_000), TimeUnit.MILLISECONDS)
-                .readTimeout(Duration.ofSeconds(30))
-                .writeTimeout(Duration.ofSeconds(30))
-                .callTimeout(timeout)
-                .retryOnConnectionFailure(false)
-                .build();
-        return new KnotSessions(new KnotApiGateway(http, secret, baseUrl, timeout, RetryPolicy.standard()),
+        return new KnotSessions(new KnotApiGateway(upstreamHttp(timeout), secret, baseUrl, timeout, RetryPolicy.standard()),
                 tokenVault.get());
     }
 
@@ -165,18 +158,23 @@ public final class Wiring {
         Duration timeout = settings.plaidTimeout();
         Duration secretTtl = settings.secretCacheTtl();
         var baseUrl = settings.plaidBaseUrl();
-        OkHttpClient http = new OkHttpClient.Builder()
+        OkHttpClient http = upstreamHttp(timeout);
+        CachedSecret<PlaidCredentials> secret =
+                new CachedSecret<>(secretsManager.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
+        return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl), timeout, RetryPolicy.standard());
+    }
+
+    /** The HTTP client of one upstream (Plaid or Knot): built once, its pool reused across requests. */
+    private static OkHttpClient upstreamHttp(Duration timeout) {
+        return new OkHttpClient.Builder()
                 .connectTimeout(Math.min(timeout.toMillis(), 3_000), TimeUnit.MILLISECONDS)
-                // Each call sets its own whole-call timeout (PlaidApiGateway); these only bound a socket.
+                // Each call sets its own whole-call timeout from the request's budget; these only bound a socket.
                 .readTimeout(Duration.ofSeconds(30))
                 .writeTimeout(Duration.ofSeconds(30))
                 .callTimeout(timeout)
                 // A silent transport retry could send the one-time exchange twice.
                 .retryOnConnectionFailure(false)
                 .build();
-        CachedSecret<PlaidCredentials> secret =
-                new CachedSecret<>(secretsManager.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
-        return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl), timeout, RetryPolicy.standard());
     }
 
     private TokenVault buildTokenVault() {

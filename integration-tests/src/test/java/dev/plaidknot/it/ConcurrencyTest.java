@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidSimulator;
-import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.util.ArrayList;
@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,22 +27,15 @@ import org.junit.jupiter.api.Test;
  * Link's front end retries, and users double-click: many exchanges at once, on loopback only,
  * bounded in count and time. Prints what happened.
  */
-class ConcurrencyTest {
+class ConcurrencyTest extends WithRig {
 
     private static final int REQUESTS = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestRig rig;
     private static ExchangePublicTokenHandler exchange;
 
     @BeforeAll
-    static void start() {
-        rig = new TestRig();
+    static void handler() {
         exchange = new ExchangePublicTokenHandler(rig.wiring());
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
     }
 
     private record Outcome(List<APIGatewayV2HTTPResponse> responses, long millis) {

@@ -9,38 +9,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidSimulator;
-import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import dev.plaidknot.vault.EncryptionContexts;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kms.model.KmsException;
 
 /** The whole flow through the handlers, real AWS SDK clients on the emulator, Plaid simulated. */
-class CoreFlowTest {
+class CoreFlowTest extends WithRig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestRig rig;
     private static CreateLinkTokenHandler linkTokens;
     private static ExchangePublicTokenHandler exchange;
 
     @BeforeAll
-    static void start() {
-        rig = new TestRig();
+    static void handlers() {
         var wiring = rig.wiring();
         linkTokens = new CreateLinkTokenHandler(wiring);
         exchange = new ExchangePublicTokenHandler(wiring);
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
     }
 
     @Test

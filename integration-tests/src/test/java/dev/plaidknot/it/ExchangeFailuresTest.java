@@ -13,13 +13,13 @@ import dev.plaidknot.sim.PlaidSimulator;
 import dev.plaidknot.support.AwsEmulator;
 import dev.plaidknot.support.AwsFaults;
 import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,22 +31,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Bad input gets a 4xx in the documented shape and changes nothing; a failing dependency gets a
  * 5xx and loses nothing: an access token Plaid issued is either stored or removed at Plaid.
  */
-class ExchangeFailuresTest {
+class ExchangeFailuresTest extends WithRig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EXCHANGE = "POST /exchange_public_token";
-    private static TestRig rig;
     private static ExchangePublicTokenHandler exchange;
 
     @BeforeAll
-    static void start() {
-        rig = new TestRig();
+    static void handler() {
         exchange = new ExchangePublicTokenHandler(rig.wiring());
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
     }
 
     static Stream<Arguments> badRequests() {

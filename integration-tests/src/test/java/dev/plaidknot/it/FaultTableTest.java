@@ -13,6 +13,7 @@ import dev.plaidknot.support.AwsFaults;
 import dev.plaidknot.support.LogCapture;
 import dev.plaidknot.support.LogLines;
 import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import dev.plaidknot.vault.EncryptionContexts;
@@ -26,7 +27,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,15 +38,9 @@ import software.amazon.awssdk.services.kms.model.EncryptRequest;
  * Plaid without its stored access token (an orphan), no stored record that does not add up.
  * Ends by printing the table.
  */
-class FaultTableTest {
+class FaultTableTest extends WithRig {
 
-    private static TestRig rig;
     private static final List<String> ROWS = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        rig = new TestRig();
-    }
 
     @AfterAll
     static void printTable() {
@@ -54,7 +48,6 @@ class FaultTableTest {
         System.out.println("Fault injection: POST /exchange_public_token");
         System.out.printf("%-52s %-16s %-15s %-20s%n", "fault", "caller status", "items orphaned", "records inconsistent");
         ROWS.forEach(System.out::println);
-        rig.close();
     }
 
     private record Fault(String name, Consumer<PlaidSimulator> plaidFault, Function<TestRig, Wiring> wiring,

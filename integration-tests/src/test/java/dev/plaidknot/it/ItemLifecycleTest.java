@@ -7,34 +7,18 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaidknot.sim.PlaidError;
 import dev.plaidknot.sim.PlaidSimulator;
-import dev.plaidknot.support.Api;
-import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Listing and removing items, always across two users: neither sees nor touches the other's. */
-class ItemLifecycleTest {
+class ItemLifecycleTest extends WithRig {
 
-    private static TestRig rig;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        rig = new TestRig();
-        api = new Api(rig.wiring(), rig.plaid);
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
 
     private static List<String> itemIds(JsonNode page) {
         List<String> ids = new ArrayList<>();

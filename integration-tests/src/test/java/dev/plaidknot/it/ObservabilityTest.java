@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidError;
 import dev.plaidknot.sim.PlaidSimulator;
-import dev.plaidknot.support.Api;
 import dev.plaidknot.support.AwsEmulator;
 import dev.plaidknot.support.LogCapture;
 import dev.plaidknot.support.LogLines;
-import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.net.DatagramPacket;
@@ -26,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,22 +32,9 @@ import org.junit.jupiter.api.Test;
  * embedded-metric-format documents whose counts match what happened; with tracing on, each
  * upstream call is an X-Ray subsegment with nothing secret in it.
  */
-class ObservabilityTest {
+class ObservabilityTest extends WithRig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestRig rig;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        rig = new TestRig();
-        api = new Api(rig.wiring(), rig.plaid);
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
 
     private record Captured(List<JsonNode> lines, String text) {
         List<JsonNode> forRequest(String lambdaRequestId) {

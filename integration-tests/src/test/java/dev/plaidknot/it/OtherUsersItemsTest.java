@@ -7,10 +7,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
-import dev.plaidknot.support.Api;
 import dev.plaidknot.support.SamTemplate.Route;
 import dev.plaidknot.support.SamTemplate;
-import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,22 +27,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * it is routed), answers 404 for another user's item, exactly as for an unknown one, and
  * changes nothing.
  */
-class OtherUsersItemsTest {
+class OtherUsersItemsTest extends WithRig {
 
-    private static TestRig rig;
-    private static Api api;
     private static String alicesItem;
 
     @BeforeAll
-    static void start() {
-        rig = new TestRig();
-        api = new Api(rig.wiring(), rig.plaid);
+    static void alicesItem() {
         alicesItem = api.link("alice");
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
     }
 
     /** Routes with {item_id} in the path, and routes whose body takes an item_id. */

@@ -4,7 +4,6 @@ import static dev.plaidknot.support.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.PlainHeader;
@@ -13,37 +12,21 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.plaidknot.sim.PlaidSimulator;
-import dev.plaidknot.support.Api;
 import dev.plaidknot.support.LogCapture;
 import dev.plaidknot.support.LogLines;
-import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Plaid's webhooks: verified before anything is read, applied once, in order. */
-class PlaidWebhookTest {
+class PlaidWebhookTest extends WithRig {
 
-    private static TestRig rig;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        rig = new TestRig();
-        api = new Api(rig.wiring(), rig.plaid);
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
 
     private static Map<String, AttributeValue> itemRecord(String user, String itemId) {
         return rig.records(user).stream().filter(r -> r.get("sk").s().equals("ITEM#" + itemId)).findFirst().orElseThrow();

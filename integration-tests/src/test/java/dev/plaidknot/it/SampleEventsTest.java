@@ -15,7 +15,7 @@ import dev.plaidknot.sim.PlaidSimulator;
 import dev.plaidknot.support.ProjectFiles;
 import dev.plaidknot.support.SamTemplate.Route;
 import dev.plaidknot.support.SamTemplate;
-import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.io.ByteArrayOutputStream;
@@ -30,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,21 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every file in events/ goes through the handler template.yaml routes it to, read and written by
  * the Lambda runtime's own serializer, as {@code sam local invoke -e} would.
  */
-class SampleEventsTest {
+class SampleEventsTest extends WithRig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SamTemplate TEMPLATE = SamTemplate.load();
-    private static TestRig rig;
-
-    @BeforeAll
-    static void start() {
-        rig = new TestRig();
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
 
     static Stream<Path> eventFiles() throws IOException {
         try (Stream<Path> files = Files.list(ProjectFiles.events())) {

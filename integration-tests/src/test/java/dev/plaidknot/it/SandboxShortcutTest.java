@@ -7,31 +7,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
 import dev.plaidknot.sim.PlaidSimulator;
-import dev.plaidknot.support.Api;
 import dev.plaidknot.support.TestRig;
+import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The README's curl walk-through, route by route, with only what a caller sends and sees. */
-class SandboxShortcutTest {
+class SandboxShortcutTest extends WithRig {
 
-    private static TestRig rig;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        rig = new TestRig();
-        api = new Api(rig.wiring(), rig.plaid);
-    }
-
-    @AfterAll
-    static void stop() {
-        rig.close();
-    }
 
     @Test
     void sandbox_session_links_lists_survives_login_required_and_deletes() {
