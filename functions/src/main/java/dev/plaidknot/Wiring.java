@@ -17,6 +17,7 @@ import dev.plaidknot.plaid.PlaidClients;
 import dev.plaidknot.plaid.PlaidCredentials;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.secrets.CachedSecret;
+import dev.plaidknot.snapstart.SnapStartPriming;
 import dev.plaidknot.vault.DynamoExchangeLedger;
 import dev.plaidknot.vault.DynamoTokenVault;
 import dev.plaidknot.vault.KmsTokenCipher;
@@ -25,6 +26,8 @@ import dev.plaidknot.webhook.ItemWebhooks;
 import dev.plaidknot.webhook.PlaidWebhookVerifier;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
@@ -49,10 +52,13 @@ public final class Wiring {
     private static final class Shared {
         static final Wiring INSTANCE = new Wiring(Settings.fromEnvironment(),
                 AwsClients::secretsManager, AwsClients::dynamo, AwsClients::kms);
+        /** Registered with the wiring's class init, held strongly so the runtime's context keeps it. */
+        static final SnapStartPriming PRIMING = SnapStartPriming.register(INSTANCE);
     }
 
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
+    private final List<CachedSecret<?>> secrets = new CopyOnWriteArrayList<>();
     private final Once<SecretsManagerClient> secretsManager;
     private final Once<DynamoDbClient> dynamo;
     private final Once<KmsClient> kms;
@@ -79,6 +85,11 @@ public final class Wiring {
     /** The execution environment's wiring, from its environment variables and the default AWS chain. */
     public static Wiring shared() {
         return Shared.INSTANCE;
+    }
+
+    /** After a SnapStart restore: cached keys are dropped, so the next call fetches and re-validates them. */
+    public void forgetCachedSecrets() {
+        secrets.forEach(CachedSecret::invalidate);
     }
 
     /**
@@ -132,6 +143,7 @@ public final class Wiring {
         var baseUrl = settings.knotBaseUrl();
         CachedSecret<KnotCredentials> secret = new CachedSecret<>(secretsManager.get(), secretArn,
                 settings.secretCacheTtl(), KnotCredentials::parse, clock);
+        secrets.add(secret);
         return new KnotSessions(new KnotApiGateway(upstreamHttp(timeout), secret, baseUrl, timeout, RetryPolicy.standard()),
                 tokenVault.get());
     }
@@ -161,6 +173,7 @@ public final class Wiring {
         OkHttpClient http = upstreamHttp(timeout);
         CachedSecret<PlaidCredentials> secret =
                 new CachedSecret<>(secretsManager.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
+        secrets.add(secret);
         return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl), timeout, RetryPolicy.standard());
     }
 

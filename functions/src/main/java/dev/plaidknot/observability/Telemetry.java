@@ -39,6 +39,11 @@ public final class Telemetry {
     private Telemetry() {
     }
 
+    /** A SnapStart restore: the next invocation counts as a cold start of this environment. */
+    public static void restored() {
+        COLD.set(true);
+    }
+
     public static void begin() {
         Observation observation = new Observation();
         if (COLD.getAndSet(false)) {

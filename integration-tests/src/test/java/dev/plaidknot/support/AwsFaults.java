@@ -68,6 +68,16 @@ public final class AwsFaults {
                 .build();
     }
 
+    /** An interceptor counting every AWS call made through the clients it is added to. */
+    public static ExecutionInterceptor countingCalls(AtomicInteger calls) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                calls.incrementAndGet();
+            }
+        };
+    }
+
     /** A client that counts every write it makes (puts, updates, deletes, transactions). */
     public static DynamoDbClient dynamoCountingWrites(AwsEmulator aws, AtomicInteger writes) {
         ExecutionInterceptor counter = new ExecutionInterceptor() {

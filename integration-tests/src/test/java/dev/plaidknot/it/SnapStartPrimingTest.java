@@ -1,0 +1,91 @@
+package dev.plaidknot.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plaidknot.Wiring;
+import dev.plaidknot.handler.CreateLinkTokenHandler;
+import dev.plaidknot.handler.DeleteItemHandler;
+import dev.plaidknot.handler.ExchangePublicTokenHandler;
+import dev.plaidknot.handler.KnotSessionHandler;
+import dev.plaidknot.handler.ListItemsHandler;
+import dev.plaidknot.handler.PlaidWebhookHandler;
+import dev.plaidknot.handler.SandboxPublicTokenHandler;
+import dev.plaidknot.snapstart.SnapStartPriming;
+import dev.plaidknot.support.AwsEmulator;
+import dev.plaidknot.support.AwsFaults;
+import dev.plaidknot.support.TestRig;
+import dev.plaidknot.testing.ApiEvents;
+import dev.plaidknot.testing.LambdaContext;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** SnapStart's hooks: priming walks the code without a single network call; a restore re-fetches keys. */
+class SnapStartPrimingTest {
+
+    @Test
+    void priming_makes_no_call_to_plaid_knot_or_aws_and_restore_refetches_the_keys() throws Exception {
+        try (TestRig rig = new TestRig()) {
+            AtomicInteger awsCalls = new AtomicInteger();
+            AtomicInteger secretFetches = new AtomicInteger();
+            Wiring wiring = rig.wiring(Map.of("SECRET_CACHE_SECONDS", "3600"),
+                    () -> counted(SecretsManagerClient.builder(), rig, awsCalls, secretFetches),
+                    () -> counted(DynamoDbClient.builder(), rig, awsCalls, null),
+                    () -> counted(KmsClient.builder(), rig, awsCalls, null));
+            // What Lambda's init does before the snapshot: every handler built, then the hooks.
+            var exchange = new ExchangePublicTokenHandler(wiring);
+            new CreateLinkTokenHandler(wiring);
+            new ListItemsHandler(wiring);
+            new DeleteItemHandler(wiring);
+            new PlaidWebhookHandler(wiring);
+            new SandboxPublicTokenHandler(wiring);
+            new KnotSessionHandler(wiring);
+            int plaidCalls = rig.plaid.callCounts().values().stream().mapToInt(Integer::intValue).sum();
+            int knotCalls = rig.knot.calls();
+            int records = rig.allRecords().size();
+
+            SnapStartPriming priming = new SnapStartPriming(wiring);
+            priming.beforeCheckpoint(null);
+            priming.beforeCheckpoint(null);
+
+            assertThat(awsCalls).as("AWS calls while priming").hasValue(0);
+            assertThat(rig.plaid.callCounts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(plaidCalls);
+            assertThat(rig.knot.calls()).isEqualTo(knotCalls);
+            assertThat(rig.allRecords()).hasSize(records);
+
+            assertThat(exchange.handleRequest(ApiEvents.from("primed", "POST /exchange_public_token",
+                    "{\"public_token\":\"" + rig.plaid.createPublicToken("ins_109508") + "\"}"), new LambdaContext())
+                    .getStatusCode()).isEqualTo(201);
+            assertThat(secretFetches).hasValue(1);
+
+            priming.afterRestore(null);
+            assertThat(exchange.handleRequest(ApiEvents.from("primed", "POST /exchange_public_token",
+                    "{\"public_token\":\"" + rig.plaid.createPublicToken("ins_109508") + "\"}"), new LambdaContext())
+                    .getStatusCode()).isEqualTo(201);
+            assertThat(secretFetches).as("the key cached before the snapshot is fetched again").hasValue(2);
+        }
+    }
+
+    private static <B extends AwsClientBuilder<B, C>, C> C counted(
+            B builder, TestRig rig, AtomicInteger calls, AtomicInteger secretFetches) {
+        builder.endpointOverride(rig.aws.endpoint())
+                .region(AwsEmulator.REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(c -> {
+                    c.addExecutionInterceptor(AwsFaults.countingCalls(calls));
+                    if (secretFetches != null) {
+                        c.addExecutionInterceptor(AwsFaults.countingCalls(secretFetches));
+                    }
+                });
+        ((SdkSyncClientBuilder<?, ?>) builder).httpClient(UrlConnectionHttpClient.create());
+        return builder.build();
+    }
+}
