@@ -1,0 +1,350 @@
+package dev.plaidknot.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plaidknot.Wiring;
+import dev.plaidknot.handler.ExchangePublicTokenHandler;
+import dev.plaidknot.sim.PlaidSimulator;
+import dev.plaidknot.support.ProjectFiles;
+import dev.plaidknot.support.SamTemplate;
+import dev.plaidknot.support.SamTemplate.Route;
+import dev.plaidknot.support.TestRig;
+import dev.plaidknot.testing.ApiEvents;
+import dev.plaidknot.testing.LambdaContext;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The cold-start and warm-overhead benchmark (never a test): run by benchmark/run. Every function
+ * of template.yaml, and a hello-world handler as the floor, is started in fresh JVMs the way
+ * Lambda starts Java (the runtime interface client's entry point, the task root laid out as
+ * sam build lays it, Lambda's JVM flags), against the Plaid and Knot simulators and the AWS
+ * emulator on loopback. Prints one table.
+ */
+public final class ColdStartBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int COLD_RUNS = Integer.getInteger("bench.coldRuns", 10);
+    private static final int WARM_RUNS = Integer.getInteger("bench.warmRuns", 1000);
+    /** The flags Lambda's java25 runtime starts the JVM with, for a 1024 MB function. */
+    static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC", "-Xshare:auto", "-XX:MaxHeapSize=870m", "-Djava.net.preferIPv4Stack=true");
+
+    private final Path taskRoot;
+    private final String ricClasspath;
+    private final String testClasspath;
+    private final TestRig rig = new TestRig();
+    private final Path scratch = Files.createTempDirectory("plaidknot-bench");
+    /** Sets up the items the delete route removes; built once, like any handler. */
+    private final ExchangePublicTokenHandler exchange = new ExchangePublicTokenHandler(rig.wiring());
+
+    private ColdStartBenchmark(Path taskRoot, String ricClasspath, String testClasspath) throws Exception {
+        this.taskRoot = taskRoot;
+        this.ricClasspath = ricClasspath;
+        this.testClasspath = testClasspath;
+    }
+
+    public static void main(String[] args) throws Exception {
+        ColdStartBenchmark bench = new ColdStartBenchmark(Path.of(args[0]), args[1], args[2]);
+        try {
+            bench.run();
+        } finally {
+            bench.rig.close();
+        }
+        System.exit(0);
+    }
+
+    private record Row(String function, Stats init, Stats firstInvoke, Stats total, double floorRatio, Stats warm,
+                       Stats overhead, double primedMs, long classesLoaded) {
+    }
+
+    private record Stats(double median, double worst, double p50, double p99) {
+        static Stats of(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            return new Stats(at(sorted, 0.5), sorted.getLast(), at(sorted, 0.5), at(sorted, 0.99));
+        }
+
+        private static double at(List<Double> sorted, double quantile) {
+            return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(quantile * sorted.size()) - 1));
+        }
+    }
+
+    private void run() throws Exception {
+        List<Route> routes = SamTemplate.load().httpRoutes();
+        Map<String, Path> events = eventsByRoute();
+        List<Row> rows = new ArrayList<>();
+        try (RuntimeApiDouble runtime = new RuntimeApiDouble()) {
+            Path helloEvent = events.get("POST /create_link_token");
+            List<double[]> floorRuns = cold(runtime, HelloHandler.class.getName() + "::handleRequest", helloEvent, null, true);
+            Stats floor = Stats.of(floorRuns.stream().map(r -> r[0] + r[1]).toList());
+            rows.add(new Row("HelloHandler (floor)", Stats.of(floorRuns.stream().map(r -> r[0]).toList()),
+                    Stats.of(floorRuns.stream().map(r -> r[1]).toList()), floor, 1.0, null, null, 0, classesLoaded(runtime,
+                    HelloHandler.class.getName() + "::handleRequest", helloEvent, null, true)));
+            for (Route route : routes) {
+                Path event = events.get(route.routeKey());
+                List<double[]> runs = cold(runtime, route.handler(), event, route, false);
+                Stats total = Stats.of(runs.stream().map(r -> r[0] + r[1]).toList());
+                WarmResult warm = warm(route, event);
+                rows.add(new Row(route.functionId(), Stats.of(runs.stream().map(r -> r[0]).toList()),
+                        Stats.of(runs.stream().map(r -> r[1]).toList()), total, total.median() / floor.median(),
+                        warm.handler(), warm.overhead(), primed(route, event),
+                        classesLoaded(runtime, route.handler(), event, route, false)));
+            }
+        }
+        print(rows);
+    }
+
+    // ---- cold starts --------------------------------------------------------------------------
+
+    /** Each run: [init ms, first invoke ms], from process start to the first /next, then to the response. */
+    private List<double[]> cold(RuntimeApiDouble runtime, String handler, Path event, Route route, boolean floor)
+            throws Exception {
+        List<double[]> runs = new ArrayList<>();
+        for (int i = 0; i < COLD_RUNS; i++) {
+            runs.add(coldOnce(runtime, handler, event, route, floor, null));
+        }
+        return runs;
+    }
+
+    private double[] coldOnce(RuntimeApiDouble runtime, String handler, Path event, Route route, boolean floor,
+                              Path classLog) throws Exception {
+        runtime.arm(prepared(event, route).getBytes(StandardCharsets.UTF_8));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LAMBDA_JVM_FLAGS);
+        if (classLog != null) {
+            command.add("-Xlog:class+load=info:file=" + classLog);
+        }
+        command.add("-cp");
+        // As Lambda's java runtime: the runtime's own jars, then the task root and its lib/ (as sam build lays them out).
+        command.add(String.join(File.pathSeparator, ricClasspath, taskRoot.toString(), taskRoot.resolve("lib") + "/*")
+                + (floor ? File.pathSeparator + testClasspath : ""));
+        command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+        command.add(handler);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("runtime.log").toFile());
+        builder.environment().putAll(lambdaEnvironment(runtime));
+        long started = System.nanoTime();
+        Process process = builder.start();
+        try {
+            if (!runtime.awaitAnswer(60)) {
+                throw new IllegalStateException(handler + " did not answer; see " + scratch.resolve("runtime.log"));
+            }
+            if (runtime.responseStatus() < 200 || runtime.responseStatus() >= 300) {
+                throw new IllegalStateException(handler + " answered " + runtime.responseStatus() + " "
+                        + runtime.errorBody() + "; see " + scratch.resolve("runtime.log"));
+            }
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
+        return new double[] {(runtime.firstNextNanos() - started) / 1e6, (runtime.responseNanos() - runtime.firstNextNanos()) / 1e6};
+    }
+
+    private long classesLoaded(RuntimeApiDouble runtime, String handler, Path event, Route route, boolean floor)
+            throws Exception {
+        Path log = scratch.resolve("classes-" + UUID.randomUUID() + ".log");
+        coldOnce(runtime, handler, event, route, floor, log);
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.count();
+        }
+    }
+
+    private Map<String, String> lambdaEnvironment(RuntimeApiDouble runtime) {
+        Map<String, String> env = new HashMap<>(rig.environment());
+        env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "bench");
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/bench");
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "bench");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_ENDPOINT_URL", rig.aws.endpoint().toString());
+        env.put("LOG_LEVEL", "WARN");
+        return env;
+    }
+
+    // ---- warm and primed ----------------------------------------------------------------------
+
+    private record WarmResult(Stats handler, Stats overhead) {
+    }
+
+    /** Handler time over many invocations in this JVM; overhead is that less the upstream time it logged. */
+    private WarmResult warm(Route route, Path event) throws Exception {
+        Class<?> type = Class.forName(route.handler().split("::")[0]);
+        Object handler = type.getConstructor(Wiring.class).newInstance(rig.wiring());
+        var method = type.getMethod("handleRequest", APIGatewayV2HTTPEvent.class,
+                com.amazonaws.services.lambda.runtime.Context.class);
+        List<Double> times = new ArrayList<>();
+        List<Double> overheads = new ArrayList<>();
+        PrintStream original = System.out;
+        try {
+            for (int i = 0; i < WARM_RUNS + 50; i++) {
+                APIGatewayV2HTTPEvent request = load(prepared(event, route));
+                ByteArrayOutputStream captured = new ByteArrayOutputStream();
+                System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                long started = System.nanoTime();
+                APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) method.invoke(handler, request, new LambdaContext());
+                double millis = (System.nanoTime() - started) / 1e6;
+                System.setOut(original);
+                if (response.getStatusCode() >= 300) {
+                    throw new IllegalStateException(route.routeKey() + " answered " + response.getStatusCode() + " " + response.getBody());
+                }
+                if (i < 50) {
+                    continue; // the first calls of a fresh handler are the cold path, measured above
+                }
+                times.add(millis);
+                overheads.add(millis - upstreamMillis(captured.toString(StandardCharsets.UTF_8)));
+            }
+        } finally {
+            System.setOut(original);
+        }
+        return new WarmResult(Stats.of(times), Stats.of(overheads));
+    }
+
+    private static double upstreamMillis(String captured) throws Exception {
+        for (String line : captured.split("\n")) {
+            if (line.contains("\"upstream_ms\"")) {
+                double sum = 0;
+                JsonNode upstream = JSON.readTree(line).path("upstream_ms");
+                for (JsonNode value : upstream) {
+                    sum += value.asDouble();
+                }
+                return sum;
+            }
+        }
+        return 0;
+    }
+
+    private double primed(Route route, Path event) throws Exception {
+        Path file = scratch.resolve("primed-event.json");
+        Files.writeString(file, prepared(event, route));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LAMBDA_JVM_FLAGS);
+        command.addAll(List.of("-cp", testClasspath, PrimedFirstInvoke.class.getName(),
+                route.handler().split("::")[0], file.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = new HashMap<>(rig.environment());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_ENDPOINT_URL", rig.aws.endpoint().toString());
+        env.put("LOG_LEVEL", "WARN");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        for (String line : output.split("\n")) {
+            if (line.startsWith("PRIMED_FIRST_INVOKE_US")) {
+                String[] parts = line.split(" ");
+                if (!parts[3].startsWith("2")) {
+                    throw new IllegalStateException("primed " + route.routeKey() + " answered " + parts[3]);
+                }
+                return Long.parseLong(parts[1]) / 1000.0;
+            }
+        }
+        throw new IllegalStateException("primed run of " + route.routeKey() + " printed no timing:\n" + output);
+    }
+
+    // ---- events -------------------------------------------------------------------------------
+
+    private static Map<String, Path> eventsByRoute() throws Exception {
+        Map<String, Path> events = new HashMap<>();
+        try (Stream<Path> files = Files.list(ProjectFiles.events())) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                events.put(EventLoader.loadApiGatewayHttpEvent(file.toString()).getRouteKey(), file);
+            }
+        }
+        return events;
+    }
+
+    private static APIGatewayV2HTTPEvent load(String json) throws Exception {
+        Path file = Files.createTempFile("event", ".json");
+        try {
+            Files.writeString(file, json);
+            return EventLoader.loadApiGatewayHttpEvent(file.toString());
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** The sample event made valid for one more invocation (fresh token, an item to delete, a fresh signature). */
+    private String prepared(Path file, Route route) throws Exception {
+        String text = Files.readString(file);
+        if (route == null) {
+            return text;
+        }
+        JsonNode event = JSON.readTree(text);
+        String sub = event.path("requestContext").path("authorizer").path("jwt").path("claims").path("sub").asText();
+        switch (route.routeKey()) {
+            case "POST /exchange_public_token" -> {
+                JsonNode body = JSON.readTree(event.path("body").asText());
+                String fresh = "public-sandbox-" + UUID.randomUUID();
+                List<String> ids = new ArrayList<>();
+                body.path("accounts").forEach(a -> ids.add(a.path("id").asText()));
+                rig.plaid.acceptPublicToken(fresh, body.path("institution").path("institution_id").asText(), ids);
+                // A new cardholder each time, so the items piling up do not slow the routes that list them.
+                return text.replace(body.path("public_token").asText(), fresh).replace(sub, "bench-" + UUID.randomUUID());
+            }
+            case "DELETE /items/{item_id}" -> {
+                String token = "public-sandbox-" + UUID.randomUUID();
+                String itemId = event.path("pathParameters").path("item_id").asText();
+                String owner = "bench-" + UUID.randomUUID();
+                rig.plaid.acceptPublicToken(token, PlaidSimulator.FIRST_PLATYPUS_BANK, List.of("acct-1"), itemId);
+                exchange.handleRequest(ApiEvents.from(owner, "POST /exchange_public_token",
+                        "{\"public_token\":\"" + token + "\"}"), new LambdaContext());
+                return text.replace(sub, owner);
+            }
+            case "POST /webhooks/plaid" -> {
+                return text.replace(event.path("headers").path("plaid-verification").asText(),
+                        rig.plaid.signWebhook(event.path("body").asText()));
+            }
+            default -> {
+                return text;
+            }
+        }
+    }
+
+    // ---- the table ----------------------------------------------------------------------------
+
+    private void print(List<Row> rows) throws Exception {
+        long packageBytes;
+        try (Stream<Path> files = Files.walk(taskRoot)) {
+            packageBytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Cold start and warm overhead, %d cold JVMs and %d warm invocations per function, %s, %d cores%n",
+                COLD_RUNS, WARM_RUNS, System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "Lambda JVM flags: %s; package (classes + dependency jars, one for all functions): %.1f MB%n",
+                String.join(" ", LAMBDA_JVM_FLAGS), packageBytes / 1e6);
+        System.out.printf(Locale.ROOT, "| %-30s | %-17s | %-17s | %-17s | %-8s | %-15s | %-12s | %-17s | %-7s |%n",
+                "function", "init ms med/worst", "1st inv med/worst", "cold ms med/worst", "x floor", "warm p50/p99 ms",
+                "ovh p99 ms", "primed 1st ms (x)", "classes");
+        for (Row row : rows) {
+            System.out.printf(Locale.ROOT, "| %-30s | %7.0f / %7.0f | %7.0f / %7.0f | %7.0f / %7.0f | %8.2f | %-15s | %-12s | %-17s | %7d |%n",
+                    row.function(), row.init().median(), row.init().worst(), row.firstInvoke().median(),
+                    row.firstInvoke().worst(), row.total().median(), row.total().worst(), row.floorRatio(),
+                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.2f / %.2f", row.warm().p50(), row.warm().p99()),
+                    row.overhead() == null ? "-" : String.format(Locale.ROOT, "%.2f", row.overhead().p99()),
+                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.1f (%.1f)", row.primedMs(), row.primedMs() / row.warm().p50()),
+                    row.classesLoaded());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.plaidknot.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Lambda's Runtime API on 127.0.0.1, for one invocation at a time: the runtime interface client
+ * asks it for the next event (that moment ends init) and posts the response (that ends the first
+ * invoke), exactly as it does in Lambda.
+ */
+final class RuntimeApiDouble implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final CountDownLatch closing = new CountDownLatch(1);
+
+    private volatile byte[] event;
+    private volatile long firstNextNanos;
+    private volatile long responseNanos;
+    private volatile int responseStatus;
+    private volatile CountDownLatch answered;
+    private volatile boolean served;
+    private volatile String errorBody;
+
+    RuntimeApiDouble() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    String address() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Arms one invocation of this event. */
+    void arm(byte[] nextEvent) {
+        event = nextEvent;
+        served = false;
+        firstNextNanos = 0;
+        responseNanos = 0;
+        responseStatus = 0;
+        answered = new CountDownLatch(1);
+    }
+
+    boolean awaitAnswer(long seconds) throws InterruptedException {
+        return answered.await(seconds, TimeUnit.SECONDS);
+    }
+
+    long firstNextNanos() {
+        return firstNextNanos;
+    }
+
+    long responseNanos() {
+        return responseNanos;
+    }
+
+    int responseStatus() {
+        return responseStatus;
+    }
+
+    String errorBody() {
+        return errorBody;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (path.endsWith("/invocation/next")) {
+                if (served) {
+                    // The runtime asks for its second event: there is none, so it waits until we stop it.
+                    closing.await(60, TimeUnit.SECONDS);
+                    return;
+                }
+                served = true;
+                firstNextNanos = System.nanoTime();
+                exchange.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", UUID.randomUUID().toString());
+                exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms",
+                        Long.toString(System.currentTimeMillis() + 29_000));
+                exchange.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn",
+                        "arn:aws:lambda:us-east-1:123456789012:function:bench");
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, event.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(event);
+                }
+                return;
+            }
+            if (path.endsWith("/response") || path.endsWith("/error")) {
+                responseNanos = System.nanoTime();
+                String text = new String(body);
+                if (path.endsWith("/error")) {
+                    errorBody = text;
+                }
+                int at = text.indexOf("\"statusCode\":");
+                responseStatus = path.endsWith("/error") || at < 0 ? -1
+                        : Integer.parseInt(text.substring(at + 13).replaceAll("^\\s*(\\d+).*", "$1").trim());
+                exchange.sendResponseHeaders(202, -1);
+                answered.countDown();
+                return;
+            }
+            exchange.sendResponseHeaders(202, -1);
+            if (path.contains("/init/error")) {
+                errorBody = new String(body);
+                responseStatus = -2;
+                answered.countDown();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closing.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
