@@ -11,7 +11,6 @@ import dev.plaidknot.handler.ListItemsHandler;
 import dev.plaidknot.handler.PlaidWebhookHandler;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
 import dev.plaidknot.snapstart.SnapStartPriming;
-import dev.plaidknot.support.AwsEmulator;
 import dev.plaidknot.support.AwsFaults;
 import dev.plaidknot.support.TestRig;
 import dev.plaidknot.testing.ApiEvents;
@@ -19,11 +18,6 @@ import dev.plaidknot.testing.LambdaContext;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -37,9 +31,10 @@ class SnapStartPrimingTest {
             AtomicInteger awsCalls = new AtomicInteger();
             AtomicInteger secretFetches = new AtomicInteger();
             Wiring wiring = rig.wiring(Map.of("SECRET_CACHE_SECONDS", "3600"),
-                    () -> counted(SecretsManagerClient.builder(), rig, awsCalls, secretFetches),
-                    () -> counted(DynamoDbClient.builder(), rig, awsCalls, null),
-                    () -> counted(KmsClient.builder(), rig, awsCalls, null));
+                    () -> rig.aws.client(SecretsManagerClient.builder(), true, AwsFaults.countingCalls(awsCalls),
+                            AwsFaults.countingCalls(secretFetches)),
+                    () -> rig.aws.client(DynamoDbClient.builder(), true, AwsFaults.countingCalls(awsCalls)),
+                    () -> rig.aws.client(KmsClient.builder(), true, AwsFaults.countingCalls(awsCalls)));
             // What Lambda's init does before the snapshot: every handler built, then the hooks.
             var exchange = new ExchangePublicTokenHandler(wiring);
             new CreateLinkTokenHandler(wiring);
@@ -72,20 +67,5 @@ class SnapStartPrimingTest {
                     .getStatusCode()).isEqualTo(201);
             assertThat(secretFetches).as("the key cached before the snapshot is fetched again").hasValue(2);
         }
-    }
-
-    private static <B extends AwsClientBuilder<B, C>, C> C counted(
-            B builder, TestRig rig, AtomicInteger calls, AtomicInteger secretFetches) {
-        builder.endpointOverride(rig.aws.endpoint())
-                .region(AwsEmulator.REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .overrideConfiguration(c -> {
-                    c.addExecutionInterceptor(AwsFaults.countingCalls(calls));
-                    if (secretFetches != null) {
-                        c.addExecutionInterceptor(AwsFaults.countingCalls(secretFetches));
-                    }
-                });
-        ((SdkSyncClientBuilder<?, ?>) builder).httpClient(UrlConnectionHttpClient.create());
-        return builder.build();
     }
 }

@@ -20,7 +20,10 @@ import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -94,6 +97,25 @@ public final class AwsEmulator {
         return SecretsManagerClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new UpstreamTimingInterceptor()))
                 .httpClient(http).build();
+    }
+
+    /**
+     * A client of this emulator built from the given builder, with these interceptors and, when
+     * {@code retries} is false, no SDK retries (a fault then shows at once).
+     */
+    public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C client(
+            B builder, boolean retries, ExecutionInterceptor... interceptors) {
+        builder.endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> {
+                    if (!retries) {
+                        c.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    }
+                    for (ExecutionInterceptor interceptor : interceptors) {
+                        c.addExecutionInterceptor(interceptor);
+                    }
+                });
+        return builder.build();
     }
 
     /** Clients for an endpoint where nothing listens: a dependency that is down. */

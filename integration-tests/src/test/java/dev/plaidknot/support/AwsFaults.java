@@ -3,16 +3,12 @@ package dev.plaidknot.support;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -49,23 +45,11 @@ public final class AwsFaults {
     }
 
     public static DynamoDbClient dynamo(AwsEmulator aws, Predicate<SdkRequest> when, Supplier<? extends Throwable> fault) {
-        return DynamoDbClient.builder()
-                .endpointOverride(aws.endpoint())
-                .region(AwsEmulator.REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(failing(when, fault)))
-                .build();
+        return aws.client(DynamoDbClient.builder(), false, failing(when, fault));
     }
 
     public static KmsClient kms(AwsEmulator aws, Predicate<SdkRequest> when, Supplier<? extends Throwable> fault) {
-        return KmsClient.builder()
-                .endpointOverride(aws.endpoint())
-                .region(AwsEmulator.REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(failing(when, fault)))
-                .build();
+        return aws.client(KmsClient.builder(), false, failing(when, fault));
     }
 
     /** An interceptor counting every AWS call made through the clients it is added to. */
@@ -89,13 +73,7 @@ public final class AwsFaults {
                 }
             }
         };
-        return DynamoDbClient.builder()
-                .endpointOverride(aws.endpoint())
-                .region(AwsEmulator.REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
-                .build();
+        return aws.client(DynamoDbClient.builder(), true, counter);
     }
 
     private static ExecutionInterceptor failing(Predicate<SdkRequest> when, Supplier<? extends Throwable> fault) {
