@@ -3,6 +3,7 @@ package dev.plaidknot.api;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * How an upstream call (Plaid, Knot) is repeated after a transient failure: a few attempts, with
@@ -35,12 +36,38 @@ public final class RetryPolicy {
         return new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2));
     }
 
-    public boolean allowsAnother(int attemptsMade) {
-        return attemptsMade < maxAttempts;
+    /**
+     * Makes the call (given its attempt number) until it answers. On rejected keys the keys are
+     * refetched and the call made once more; on a transient failure a repeatable call is tried
+     * again after a pause, while attempts and the request's budget last. Anything else is thrown.
+     */
+    public <T> T run(IntFunction<T> call, Runnable refetchKeys, boolean repeatable) {
+        boolean keysRefetched = false;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                return call.apply(attempt);
+            } catch (RuntimeException thrown) {
+                if (!(thrown instanceof UpstreamFailure failure)) {
+                    throw thrown;
+                }
+                if (failure.keysRejected() && !keysRefetched) {
+                    refetchKeys.run();
+                    keysRefetched = true;
+                    attempt--;
+                    continue;
+                }
+                if (!repeatable || !failure.isTransient() || attempt >= maxAttempts
+                        || !pause(attempt, failure.retryAfter())) {
+                    throw thrown;
+                }
+            }
+        }
     }
 
     /** Waits before the next attempt; false when the budget cannot hold the wait and a call. */
-    public boolean pause(int attemptsMade, Optional<Duration> retryAfter) {
+    private boolean pause(int attemptsMade, Optional<Duration> retryAfter) {
         long ceiling = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attemptsMade - 1, 16));
         long delay = JITTER.nextLong(ceiling + 1);
         if (retryAfter.isPresent()) {

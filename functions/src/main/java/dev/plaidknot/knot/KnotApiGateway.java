@@ -73,10 +73,7 @@ public final class KnotApiGateway implements KnotGateway {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree could not be written", e);
         }
-        boolean keysRefetched = false;
-        int attempt = 0;
-        while (true) {
-            attempt++;
+        return retry.run(attempt -> {
             long started = System.nanoTime();
             try {
                 String session = once(json, processorToken);
@@ -84,17 +81,9 @@ public final class KnotApiGateway implements KnotGateway {
                 return session;
             } catch (KnotFailure failure) {
                 observe(attempt, started, failure);
-                if (failure.kind() == KnotFailure.Kind.REJECTED && failure.httpStatus() == 401 && !keysRefetched) {
-                    secret.invalidate();
-                    keysRefetched = true;
-                    attempt--;
-                    continue;
-                }
-                if (!failure.isTransient() || !retry.allowsAnother(attempt) || !retry.pause(attempt, Optional.empty())) {
-                    throw failure;
-                }
+                throw failure;
             }
-        }
+        }, secret::invalidate, true);
     }
 
     private static void observe(int attempt, long started, KnotFailure failure) {

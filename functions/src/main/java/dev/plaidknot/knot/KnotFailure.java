@@ -1,12 +1,14 @@
 package dev.plaidknot.knot;
 
+import dev.plaidknot.api.UpstreamFailure;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Knot did not create the session. Keeps Knot's error code and a message fit to show (see
  * {@link KnotApiGateway}); never Knot's raw body, which may echo what we sent.
  */
-public final class KnotFailure extends RuntimeException {
+public final class KnotFailure extends RuntimeException implements UpstreamFailure {
 
     public enum Kind { REJECTED, TIMEOUT, UNREACHABLE, MALFORMED }
 
@@ -40,7 +42,18 @@ public final class KnotFailure extends RuntimeException {
         return Optional.ofNullable(safeMessage);
     }
 
-    boolean isTransient() {
+    @Override
+    public boolean keysRejected() {
+        return kind == Kind.REJECTED && httpStatus == 401;
+    }
+
+    @Override
+    public Optional<Duration> retryAfter() {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean isTransient() {
         return switch (kind) {
             case TIMEOUT, UNREACHABLE -> true;
             case REJECTED -> httpStatus == 429 || httpStatus >= 500;

@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,12 @@ public final class PublicTokenExchange {
                     throw ApiError.badRequest("this public_token was already exchanged and its item since removed; "
                             + "open Link again for a new one");
                 }
-                return fillGaps(userId, tokenHash, entry, first);
+                ExchangeResult filled = fillGaps(userId, first, () -> vault.accessToken(userId, first.itemId())
+                        .orElseThrow(() -> ApiError.notFound("item")));
+                if (filled != first) {
+                    bestEffort("record the filled exchange", () -> ledger.complete(tokenHash, filled.toJson().toString()));
+                }
+                return filled;
             }
             if (!ledger.takeOver(tokenHash, entry.leaseUntil(), clock.instant().plus(LEASE))) {
                 continue;
@@ -158,18 +164,21 @@ public final class PublicTokenExchange {
         }
         ExchangeResult result = new ExchangeResult(item.itemId(), item.institutionId(), item.institutionName(),
                 linked, unmatched);
-        ExchangeResult finished = fillGaps(userId, tokenHash, entry, result);
+        ExchangeResult finished = fillGaps(userId, result, () -> accessToken);
         bestEffort("complete the exchange", () -> ledger.complete(tokenHash, finished.toJson().toString()));
         Telemetry.count("ExchangesCompleted");
         return finished;
     }
 
-    /** A retry of a finished exchange: accounts whose processor token failed get another try. */
-    private ExchangeResult fillGaps(String userId, String tokenHash, Entry entry, ExchangeResult result) {
+    /**
+     * Accounts whose processor token failed get another try; the same result when none failed.
+     * The access token is only decrypted when there is something to fill.
+     */
+    private ExchangeResult fillGaps(String userId, ExchangeResult result, Supplier<String> accessTokens) {
         if (result.accounts().stream().noneMatch(ExchangeResult.LinkedAccount::tokenFailed)) {
             return result;
         }
-        String accessToken = vault.accessToken(userId, result.itemId()).orElseThrow(() -> ApiError.notFound("item"));
+        String accessToken = accessTokens.get();
         List<ExchangeResult.LinkedAccount> accounts = new ArrayList<>();
         for (ExchangeResult.LinkedAccount account : result.accounts()) {
             accounts.add(account.tokenFailed()
@@ -177,9 +186,7 @@ public final class PublicTokenExchange {
                             account.mask(), account.type(), account.subtype()))
                     : account);
         }
-        ExchangeResult filled = result.withAccounts(accounts);
-        bestEffort("record the filled exchange", () -> ledger.complete(tokenHash, filled.toJson().toString()));
-        return filled;
+        return result.withAccounts(accounts);
     }
 
     private ExchangeResult.LinkedAccount issue(String userId, String itemId, String accessToken, PlaidAccount account) {

@@ -177,10 +177,7 @@ public final class PlaidApiGateway implements PlaidGateway {
      * connections while the budget allows; a non-repeatable one never is.
      */
     private <T> T execute(String operation, Function<PlaidApi, Call<T>> request, boolean repeatable) {
-        boolean keysRefetched = false;
-        int attempt = 0;
-        while (true) {
-            attempt++;
+        return retry.run(attempt -> {
             long started = System.nanoTime();
             try {
                 T answer = once(operation, request, repeatable);
@@ -188,25 +185,11 @@ public final class PlaidApiGateway implements PlaidGateway {
                 return answer;
             } catch (PlaidFailure failure) {
                 observe(operation, attempt, started, failure);
-                if (failure.isCode("INVALID_API_KEYS") && !keysRefetched) {
-                    clients.keysRejected();
-                    keysRefetched = true;
-                    attempt--;
-                    continue;
-                }
-                if (!repeatable || !transient_(failure) || !retry.allowsAnother(attempt)
-                        || !retry.pause(attempt, failure.retryAfter())) {
-                    throw failure;
-                }
+                throw failure;
             }
-        }
+        }, clients::keysRejected, repeatable);
     }
 
-    /**
-     * One call. A repeatable call gets PLAID_TIMEOUT_MS and then another try; a call that cannot be
-     * repeated gets all the time the request has left, since giving up on an exchange Plaid may
-     * still complete would strand an item at Plaid whose access token we never see.
-     */
     /** One log line and the metrics of each call to Plaid: which, how long, and what Plaid said. */
     private static void observe(String operation, int attempt, long started, PlaidFailure failure) {
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -226,15 +209,11 @@ public final class PlaidApiGateway implements PlaidGateway {
                 .addKeyValue("plaid_request_id", failure.requestId().orElse(null)).log("plaid call");
     }
 
-    /** 429, 5xx, timeouts and failed connections pass; a refusal or an unreadable answer does not. */
-    private static boolean transient_(PlaidFailure failure) {
-        return switch (failure.kind()) {
-            case TIMEOUT, UNREACHABLE -> true;
-            case REJECTED -> failure.httpStatus() == 429 || failure.httpStatus() >= 500;
-            case MALFORMED -> false;
-        };
-    }
-
+    /**
+     * One call. A repeatable call gets PLAID_TIMEOUT_MS and then another try; a call that cannot be
+     * repeated gets all the time the request has left, since giving up on an exchange Plaid may
+     * still complete would strand an item at Plaid whose access token we never see.
+     */
     private <T> T once(String operation, Function<PlaidApi, Call<T>> request, boolean repeatable) {
         Duration budget = RequestBudget.remaining();
         if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {

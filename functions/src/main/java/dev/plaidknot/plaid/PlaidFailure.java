@@ -1,5 +1,6 @@
 package dev.plaidknot.plaid;
 
+import dev.plaidknot.api.UpstreamFailure;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -7,7 +8,7 @@ import java.util.Optional;
  * Plaid did not do what was asked. Holds Plaid's own error fields (never its raw body) so the
  * caller can be told {@code plaid_error_code} and {@code request_id}, and nothing else.
  */
-public final class PlaidFailure extends RuntimeException {
+public final class PlaidFailure extends RuntimeException implements UpstreamFailure {
 
     public enum Kind {
         /** Plaid answered with an error object (4xx or 5xx). */
@@ -97,11 +98,26 @@ public final class PlaidFailure extends RuntimeException {
         return Optional.ofNullable(displayMessage);
     }
 
+    @Override
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
 
     public boolean isCode(String code) {
         return code.equals(errorCode);
+    }
+
+    @Override
+    public boolean keysRejected() {
+        return isCode("INVALID_API_KEYS");
+    }
+
+    @Override
+    public boolean isTransient() {
+        return switch (kind) {
+            case TIMEOUT, UNREACHABLE -> true;
+            case REJECTED -> httpStatus == 429 || httpStatus >= 500;
+            case MALFORMED -> false;
+        };
     }
 }
