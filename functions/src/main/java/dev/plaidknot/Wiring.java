@@ -17,10 +17,13 @@ import dev.plaidknot.plaid.PlaidClients;
 import dev.plaidknot.plaid.PlaidCredentials;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.secrets.CachedSecret;
+import dev.plaidknot.secrets.SecretSource;
+import dev.plaidknot.secrets.SecretsManagerSource;
 import dev.plaidknot.snapstart.SnapStartPriming;
 import dev.plaidknot.vault.DynamoExchangeLedger;
 import dev.plaidknot.vault.DynamoTokenVault;
 import dev.plaidknot.vault.KmsTokenCipher;
+import dev.plaidknot.vault.TokenCipher;
 import dev.plaidknot.vault.TokenVault;
 import dev.plaidknot.webhook.ItemWebhooks;
 import dev.plaidknot.webhook.PlaidWebhookVerifier;
@@ -59,9 +62,9 @@ public final class Wiring {
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
     private final List<CachedSecret<?>> secrets = new CopyOnWriteArrayList<>();
-    private final Once<SecretsManagerClient> secretsManager;
+    private final Once<SecretSource> secretSource;
     private final Once<DynamoDbClient> dynamo;
-    private final Once<KmsClient> kms;
+    private final Once<TokenCipher> cipher;
 
     private final Once<PlaidGateway> plaidGateway = new Once<>(this::buildPlaidGateway);
     private final Once<TokenVault> tokenVault = new Once<>(this::buildTokenVault);
@@ -74,12 +77,29 @@ public final class Wiring {
     private final Once<ItemWebhooks> itemWebhooks = new Once<>(() -> new ItemWebhooks(tokenVault.get()));
     private final Once<KnotSessions> knotSessions = new Once<>(this::buildKnotSessions);
 
+    /**
+     * Where keys, records and encryption come from. Each is built on first use only, so a function
+     * that never touches one never builds its client.
+     */
+    public record Backends(Supplier<SecretSource> secrets, Supplier<DynamoDbClient> dynamo,
+                           Supplier<TokenCipher> cipher) {
+    }
+
+    /** A deployed function's wiring: Secrets Manager, DynamoDB and KMS (the key named by TOKEN_KEY_ID). */
     public Wiring(Settings settings, Supplier<SecretsManagerClient> secretsManager,
                   Supplier<DynamoDbClient> dynamo, Supplier<KmsClient> kms) {
+        this(settings, new Backends(() -> new SecretsManagerSource(secretsManager.get()), dynamo, () -> {
+            // The setting first: a missing key id must fail before a KMS client is built.
+            String keyId = settings.tokenKeyId();
+            return new KmsTokenCipher(kms.get(), keyId);
+        }));
+    }
+
+    public Wiring(Settings settings, Backends backends) {
         this.settings = settings;
-        this.secretsManager = new Once<>(secretsManager);
-        this.dynamo = new Once<>(dynamo);
-        this.kms = new Once<>(kms);
+        this.secretSource = new Once<>(backends.secrets());
+        this.dynamo = new Once<>(backends.dynamo());
+        this.cipher = new Once<>(backends.cipher());
     }
 
     /** The execution environment's wiring, from its environment variables and the default AWS chain. */
@@ -141,7 +161,7 @@ public final class Wiring {
         String secretArn = settings.knotSecretArn();
         Duration timeout = settings.knotTimeout();
         var baseUrl = settings.knotBaseUrl();
-        CachedSecret<KnotCredentials> secret = new CachedSecret<>(secretsManager.get(), secretArn,
+        CachedSecret<KnotCredentials> secret = new CachedSecret<>(secretSource.get(), secretArn,
                 settings.secretCacheTtl(), KnotCredentials::parse, clock);
         secrets.add(secret);
         return new KnotSessions(new KnotApiGateway(upstreamHttp(timeout), secret, baseUrl, timeout, RetryPolicy.standard()),
@@ -172,7 +192,7 @@ public final class Wiring {
         var baseUrl = settings.plaidBaseUrl();
         OkHttpClient http = upstreamHttp(timeout);
         CachedSecret<PlaidCredentials> secret =
-                new CachedSecret<>(secretsManager.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
+                new CachedSecret<>(secretSource.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
         secrets.add(secret);
         return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl), timeout, RetryPolicy.standard());
     }
@@ -192,8 +212,8 @@ public final class Wiring {
 
     private TokenVault buildTokenVault() {
         String table = settings.tokensTable();
-        String keyId = settings.tokenKeyId();
-        return new DynamoTokenVault(dynamo.get(), table, new KmsTokenCipher(kms.get(), keyId), clock);
+        TokenCipher tokenCipher = cipher.get();
+        return new DynamoTokenVault(dynamo.get(), table, tokenCipher, clock);
     }
 
     /** The AWS clients of a deployed function: URL-connection HTTP, short timeouts, region from Lambda. */

@@ -1,22 +1,18 @@
 package dev.plaidknot.secrets;
 
-import dev.plaidknot.api.DependencyUnavailable;
-import dev.plaidknot.config.Misconfiguration;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.function.Function;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 
 /**
- * A Secrets Manager secret, parsed and held for a while so that requests do not each pay a
+ * A secret (from Secrets Manager when deployed), parsed and held for a while so that requests do not each pay a
  * Secrets Manager call; {@link #invalidate()} forces the next read to fetch (keys rotated).
  */
 public final class CachedSecret<T> {
 
-    private final SecretsManagerClient client;
+    private final SecretSource source;
     private final String secretId;
     private final Duration ttl;
     private final Function<String, T> parser;
@@ -29,7 +25,12 @@ public final class CachedSecret<T> {
 
     public CachedSecret(SecretsManagerClient client, String secretId, Duration ttl,
                         Function<String, T> parser, InstantSource clock) {
-        this.client = client;
+        this(new SecretsManagerSource(client), secretId, ttl, parser, clock);
+    }
+
+    public CachedSecret(SecretSource source, String secretId, Duration ttl,
+                        Function<String, T> parser, InstantSource clock) {
+        this.source = source;
         this.secretId = secretId;
         this.ttl = ttl;
         this.parser = parser;
@@ -57,15 +58,6 @@ public final class CachedSecret<T> {
     }
 
     private String fetch() {
-        try {
-            String value = client.getSecretValue(GetSecretValueRequest.builder().secretId(secretId).build())
-                    .secretString();
-            if (value == null) {
-                throw new Misconfiguration("the secret holds binary data, not a JSON string");
-            }
-            return value;
-        } catch (SdkException e) {
-            throw DependencyUnavailable.from("secretsmanager", e);
-        }
+        return source.secretString(secretId);
     }
 }
