@@ -166,6 +166,7 @@ public final class PlaidSimulator implements AutoCloseable {
     private final Map<String, Item> itemsById = new ConcurrentHashMap<>();
     private final List<Item> itemsInOrder = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> linkTokenUsers = new ConcurrentHashMap<>();
+    private final Map<String, Instant> linkTokenExpiry = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
@@ -224,6 +225,37 @@ public final class PlaidSimulator implements AutoCloseable {
         publicTokens.put(token, new PendingPublicToken(institutionId, sandboxAccounts(),
                 Instant.now().plus(PUBLIC_TOKEN_LIFETIME), clientId, null));
         return token;
+    }
+
+    /** What Link's {@code onSuccess} receives: the public token and the metadata it describes. */
+    public record LinkSuccess(String publicToken, String institutionId, String institutionName, List<Account> accounts) {
+        @Override
+        public String toString() {
+            return "LinkSuccess[publicToken=<redacted>, institutionId=" + institutionId + "]";
+        }
+    }
+
+    /**
+     * What Link does when the user finishes a session opened with {@code linkToken}: only a link
+     * token this simulator issued, and only before it expires. Account ids are minted now, so the
+     * ids in the metadata are those the exchange's item will have, as with Plaid.
+     */
+    public LinkSuccess completeLink(String linkToken, String institutionId) {
+        Instant issuedUntil = linkTokenExpiry.get(linkToken);
+        if (issuedUntil == null || Instant.now().isAfter(issuedUntil)) {
+            throw new IllegalArgumentException("Link cannot open: the link token is unknown or expired");
+        }
+        String name = INSTITUTIONS.get(institutionId);
+        if (name == null) {
+            throw new IllegalArgumentException("no sandbox institution " + institutionId);
+        }
+        List<Account> accounts = sandboxAccounts().stream()
+                .map(a -> new Account(randomId(37), a.name(), a.officialName(), a.mask(), a.type(), a.subtype()))
+                .toList();
+        String token = "public-sandbox-" + UUID.randomUUID();
+        publicTokens.put(token, new PendingPublicToken(institutionId, accounts,
+                Instant.now().plus(PUBLIC_TOKEN_LIFETIME), clientId, null));
+        return new LinkSuccess(token, institutionId, name, accounts);
     }
 
     /** Accepts a public token fixed elsewhere (a sample event), with accounts of the given ids. */
@@ -499,6 +531,7 @@ public final class PlaidSimulator implements AutoCloseable {
         }
         String token = "link-sandbox-" + UUID.randomUUID();
         linkTokenUsers.put(token, clientUserId);
+        linkTokenExpiry.put(token, Instant.now().plus(LINK_TOKEN_LIFETIME));
         ObjectNode answer = JSON.createObjectNode();
         answer.put("link_token", token);
         answer.put("expiration", Instant.now().plus(LINK_TOKEN_LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());

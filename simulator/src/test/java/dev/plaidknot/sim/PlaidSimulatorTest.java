@@ -164,4 +164,28 @@ class PlaidSimulatorTest {
         plaid.resetNext("/accounts/get");
         assertThatThrownBy(() -> post("/accounts/get", "{}")).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void link_completes_only_for_a_link_token_it_issued() {
+        assertThatThrownBy(() -> plaid.completeLink("link-sandbox-00000000-0000-0000-0000-000000000000",
+                PlaidSimulator.FIRST_PLATYPUS_BANK)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void completed_link_exchanges_to_an_item_with_the_accounts_link_reported() throws Exception {
+        Answer link = post("/link/token/create", """
+                {"client_name":"Test","language":"en","country_codes":["US"],
+                 "user":{"client_user_id":"u-1"},"products":["transactions"]}""");
+        assertThat(link.status()).as(link.body().toString()).isEqualTo(200);
+
+        PlaidSimulator.LinkSuccess success = plaid.completeLink(link.body().path("link_token").asText(),
+                PlaidSimulator.FIRST_PLATYPUS_BANK);
+        String accessToken = exchange(success.publicToken());
+
+        Answer accounts = post("/accounts/get", "{\"access_token\":\"" + accessToken + "\"}");
+        assertThat(accounts.body().path("accounts").findValuesAsText("account_id"))
+                .containsExactlyElementsOf(success.accounts().stream().map(PlaidSimulator.Account::accountId).toList());
+        assertThat(success.institutionName()).isEqualTo("First Platypus Bank");
+        assertThat(success.toString()).doesNotContain(success.publicToken());
+    }
 }
