@@ -3,7 +3,8 @@ package dev.plaidknot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plaidknot.support.AwsEmulator;
-import dev.plaidknot.support.SamTemplate;
+import dev.plaidknot.support.ProjectFiles;
+import dev.plaidknot.local.SamTemplate;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class AwsEndpointOverrideTest {
 
     @Test
     void production_clients_follow_the_standard_endpoint_override() {
-        String table = AwsEmulator.get().createTokensTable(SamTemplate.load());
+        String table = AwsEmulator.get().createTokensTable(ProjectFiles.template());
         PROPERTIES.forEach(System::setProperty);
 
         try (var dynamo = Wiring.AwsClients.dynamo(); var kms = Wiring.AwsClients.kms();

@@ -9,8 +9,8 @@ import dev.plaidknot.Wiring;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidSimulator;
 import dev.plaidknot.support.ProjectFiles;
-import dev.plaidknot.support.SamTemplate;
-import dev.plaidknot.support.SamTemplate.Route;
+import dev.plaidknot.local.SamTemplate;
+import dev.plaidknot.local.SamTemplate.Route;
 import dev.plaidknot.support.TestRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
@@ -84,7 +84,7 @@ public final class ColdStartBenchmark {
     }
 
     private void run() throws Exception {
-        List<Route> routes = SamTemplate.load().httpRoutes();
+        List<Route> routes = ProjectFiles.template().httpRoutes();
         Map<String, Path> events = eventsByRoute();
         List<Row> rows = new ArrayList<>();
         try (RuntimeApiDouble runtime = new RuntimeApiDouble()) {

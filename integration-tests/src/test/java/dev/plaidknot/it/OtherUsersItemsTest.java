@@ -7,8 +7,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
-import dev.plaidknot.support.SamTemplate.Route;
-import dev.plaidknot.support.SamTemplate;
+import dev.plaidknot.support.ProjectFiles;
+import dev.plaidknot.local.SamTemplate.Route;
+import dev.plaidknot.local.SamTemplate;
 import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
@@ -39,7 +40,7 @@ class OtherUsersItemsTest extends WithRig {
     /** Routes with {item_id} in the path, and routes whose body takes an item_id. */
     static Stream<Route> itemRoutes() {
         List<Route> routes = new ArrayList<>();
-        for (Route route : SamTemplate.load().httpRoutes()) {
+        for (Route route : ProjectFiles.template().httpRoutes()) {
             if (route.path().contains("{item_id}") || BODY_ITEM_ROUTES.contains(route.routeKey())) {
                 routes.add(route);
             }

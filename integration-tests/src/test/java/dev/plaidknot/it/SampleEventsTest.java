@@ -13,8 +13,8 @@ import dev.plaidknot.Wiring;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.sim.PlaidSimulator;
 import dev.plaidknot.support.ProjectFiles;
-import dev.plaidknot.support.SamTemplate.Route;
-import dev.plaidknot.support.SamTemplate;
+import dev.plaidknot.local.SamTemplate.Route;
+import dev.plaidknot.local.SamTemplate;
 import dev.plaidknot.support.WithRig;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SampleEventsTest extends WithRig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SamTemplate TEMPLATE = SamTemplate.load();
+    private static final SamTemplate TEMPLATE = ProjectFiles.template();
 
     static Stream<Path> eventFiles() throws IOException {
         try (Stream<Path> files = Files.list(ProjectFiles.events())) {

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plaidknot.support.SamTemplate;
+import dev.plaidknot.support.ProjectFiles;
+import dev.plaidknot.local.SamTemplate;
 import dev.plaidknot.vault.DynamoTokenVault;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What template.yaml must keep true, read from the template itself. */
 class TemplateTest {
 
-    private static final SamTemplate TEMPLATE = SamTemplate.load();
+    private static final SamTemplate TEMPLATE = ProjectFiles.template();
 
     /** Every IAM action each function may have: growing a list is a reviewed change here. */
     private static final Map<String, Set<String>> ALLOWED_ACTIONS = Map.of(

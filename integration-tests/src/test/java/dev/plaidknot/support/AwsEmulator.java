@@ -1,18 +1,16 @@
 package dev.plaidknot.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plaidknot.local.MotoServer;
+import dev.plaidknot.local.SamTemplate;
+import dev.plaidknot.local.TokensTable;
 import dev.plaidknot.observability.UpstreamTimingInterceptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.testcontainers.DockerClientFactory;
@@ -29,13 +27,6 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.CreateKeyRequest;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -137,45 +128,9 @@ public final class AwsEmulator {
 
     /** Creates the template's TokensTable, under a fresh name, from the template's own schema. */
     public String createTokensTable(SamTemplate template) {
-        JsonNode properties = template.resource("TokensTable").path("Properties");
         String name = "tokens-" + UUID.randomUUID();
-        List<AttributeDefinition> attributes = new ArrayList<>();
-        for (JsonNode a : properties.path("AttributeDefinitions")) {
-            attributes.add(AttributeDefinition.builder()
-                    .attributeName(a.path("AttributeName").asText())
-                    .attributeType(a.path("AttributeType").asText())
-                    .build());
-        }
-        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
-        for (JsonNode index : properties.path("GlobalSecondaryIndexes")) {
-            JsonNode projection = index.path("Projection");
-            List<String> included = new ArrayList<>();
-            projection.path("NonKeyAttributes").forEach(a -> included.add(a.asText()));
-            indexes.add(GlobalSecondaryIndex.builder()
-                    .indexName(index.path("IndexName").asText())
-                    .keySchema(keySchema(index.path("KeySchema")))
-                    .projection(Projection.builder()
-                            .projectionType(projection.path("ProjectionType").asText())
-                            .nonKeyAttributes(included.isEmpty() ? null : included)
-                            .build())
-                    .build());
-        }
         try (DynamoDbClient dynamo = dynamo()) {
-            CreateTableRequest.Builder create = CreateTableRequest.builder()
-                    .tableName(name)
-                    .attributeDefinitions(attributes)
-                    .keySchema(keySchema(properties.path("KeySchema")))
-                    .billingMode(BillingMode.fromValue(properties.path("BillingMode").asText()));
-            if (!indexes.isEmpty()) {
-                create.globalSecondaryIndexes(indexes);
-            }
-            dynamo.createTable(create.build());
-            dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
-            JsonNode ttl = properties.path("TimeToLiveSpecification");
-            if (ttl.path("Enabled").asBoolean(false)) {
-                dynamo.updateTimeToLive(b -> b.tableName(name).timeToLiveSpecification(TimeToLiveSpecification.builder()
-                        .attributeName(ttl.path("AttributeName").asText()).enabled(true).build()));
-            }
+            TokensTable.create(dynamo, template, name);
         }
         return name;
     }
@@ -201,17 +156,6 @@ public final class AwsEmulator {
                     .secretString(json)
                     .build()).arn();
         }
-    }
-
-    private static List<KeySchemaElement> keySchema(JsonNode schema) {
-        List<KeySchemaElement> elements = new ArrayList<>();
-        for (JsonNode k : schema) {
-            elements.add(KeySchemaElement.builder()
-                    .attributeName(k.path("AttributeName").asText())
-                    .keyType(k.path("KeyType").asText())
-                    .build());
-        }
-        return elements;
     }
 
     private static ClientOverrideConfiguration noRetries() {
@@ -240,7 +184,7 @@ public final class AwsEmulator {
         if (dockerAvailable()) {
             return startLocalStack();
         }
-        Optional<Path> moto = onPath("moto_server");
+        Optional<Path> moto = MotoServer.executable();
         if (moto.isPresent()) {
             return startMoto(moto.get());
         }
@@ -275,60 +219,7 @@ public final class AwsEmulator {
     }
 
     private static AwsEmulator startMoto(Path executable) {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Process process;
-        try {
-            Path log = Files.createTempFile("moto_server", ".log");
-            process = new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("moto_server is on the PATH but could not be started", e);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-        awaitListening(process, port, Duration.ofSeconds(60));
-        return new AwsEmulator(URI.create("http://127.0.0.1:" + port), "moto_server (started by the tests)");
-    }
-
-    /** Polls until the port accepts connections: a bounded wait on a real signal, not a guess. */
-    private static void awaitListening(Process process, int port, Duration limit) {
-        Instant deadline = Instant.now().plus(limit);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("moto_server exited with " + process.exitValue() + " before listening");
-            }
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        process.destroy();
-        throw new IllegalStateException("moto_server did not listen on 127.0.0.1:" + port + " within " + limit);
-    }
-
-    private static Optional<Path> onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        MotoServer moto = MotoServer.start(executable, Duration.ofSeconds(60));
+        return new AwsEmulator(moto.endpoint(), "moto_server (started by the tests)");
     }
 }

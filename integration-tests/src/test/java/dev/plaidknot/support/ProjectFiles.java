@@ -1,5 +1,6 @@
 package dev.plaidknot.support;
 
+import dev.plaidknot.local.SamTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,6 +19,10 @@ public final class ProjectFiles {
                     + ": run the tests from the repository (mvn verify at its top)");
         }
         return root;
+    }
+
+    public static SamTemplate template() {
+        return SamTemplate.load(root().resolve("template.yaml"));
     }
 
     public static Path events() {

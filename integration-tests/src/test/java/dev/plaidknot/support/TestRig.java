@@ -1,5 +1,7 @@
 package dev.plaidknot.support;
 
+import dev.plaidknot.local.SamTemplate;
+
 import dev.plaidknot.Wiring;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.sim.KnotSimulator;
@@ -26,7 +28,7 @@ public final class TestRig implements AutoCloseable {
     /** Plaid call budget in tests: short, so a stalled simulator turns into a 504 quickly. */
     public static final String PLAID_TIMEOUT_MS = "1500";
 
-    public final SamTemplate template = SamTemplate.load();
+    public final SamTemplate template = ProjectFiles.template();
     public final AwsEmulator aws = AwsEmulator.get();
     public final String plaidSecret = "sim-secret-" + UUID.randomUUID();
     public final PlaidSimulator plaid = PlaidSimulator.start(CLIENT_ID, plaidSecret);

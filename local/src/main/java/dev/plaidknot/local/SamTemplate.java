@@ -1,4 +1,4 @@
-package dev.plaidknot.support;
+package dev.plaidknot.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The repository's template.yaml, read as data. CloudFormation's short tags ({@code !Ref},
- * {@code !GetAtt}) are dropped by the YAML reader and leave their argument, which is all these
- * checks need.
+ * The repository's template.yaml, read as data: the local server's routes and table, and the
+ * tests' checks, come from it rather than from a second list. CloudFormation's short tags
+ * ({@code !Ref}, {@code !GetAtt}) are dropped by the YAML reader and leave their argument, which
+ * is all these readers need.
  */
 public final class SamTemplate {
 
@@ -26,11 +27,11 @@ public final class SamTemplate {
         this.root = root;
     }
 
-    public static SamTemplate load() {
+    public static SamTemplate load(Path file) {
         try {
-            return new SamTemplate(YAML.readTree(ProjectFiles.root().resolve("template.yaml").toFile()));
+            return new SamTemplate(YAML.readTree(file.toFile()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
@@ -63,10 +64,18 @@ public final class SamTemplate {
         return own.isMissingNode() ? root.path("Globals").path("Function").path(property) : own;
     }
 
-    /** One HTTP API route: the function it invokes and that function's handler. */
-    public record Route(String method, String path, String functionId, String handler) {
+    /**
+     * One HTTP API route: the function it invokes, that function's handler and timeout, and
+     * whether the API's JWT authorizer guards it ({@code Auth: Authorizer: NONE} opts out).
+     */
+    public record Route(String method, String path, String functionId, String handler, boolean authorized,
+                        int timeoutSeconds) {
         public String routeKey() {
             return method + " " + path;
+        }
+
+        public String handlerClass() {
+            return handler.split("::", 2)[0];
         }
     }
 
@@ -76,16 +85,14 @@ public final class SamTemplate {
             JsonNode properties = resource(functionId).path("Properties");
             for (JsonNode event : properties.path("Events")) {
                 if ("HttpApi".equals(event.path("Type").asText())) {
-                    routes.add(new Route(event.path("Properties").path("Method").asText().toUpperCase(),
-                            event.path("Properties").path("Path").asText(), functionId,
-                            properties.path("Handler").asText()));
+                    JsonNode route = event.path("Properties");
+                    boolean authorized = !"NONE".equals(route.path("Auth").path("Authorizer").asText());
+                    routes.add(new Route(route.path("Method").asText().toUpperCase(), route.path("Path").asText(),
+                            functionId, properties.path("Handler").asText(), authorized,
+                            functionProperty(functionId, "Timeout").asInt(3)));
                 }
             }
         }
         return routes;
-    }
-
-    public static Path path() {
-        return ProjectFiles.root().resolve("template.yaml");
     }
 }
