@@ -2,17 +2,15 @@ package dev.plaidknot.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plaidknot.Wiring;
-import dev.plaidknot.handler.ExchangePublicTokenHandler;
-import dev.plaidknot.sim.PlaidSimulator;
-import dev.plaidknot.support.ProjectFiles;
-import dev.plaidknot.local.SamTemplate;
 import dev.plaidknot.local.SamTemplate.Route;
+import dev.plaidknot.support.LambdaLaunch;
+import dev.plaidknot.support.ProjectFiles;
+import dev.plaidknot.support.RuntimeApiDouble;
+import dev.plaidknot.support.SampleEvents;
 import dev.plaidknot.support.TestRig;
-import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -40,17 +38,14 @@ public final class ColdStartBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int COLD_RUNS = Integer.getInteger("bench.coldRuns", 10);
     private static final int WARM_RUNS = Integer.getInteger("bench.warmRuns", 1000);
-    /** The flags Lambda's java25 runtime starts the JVM with, for a 1024 MB function. */
-    static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC", "-Xshare:auto", "-XX:MaxHeapSize=870m", "-Djava.net.preferIPv4Stack=true");
+    static final List<String> LAMBDA_JVM_FLAGS = LambdaLaunch.JVM_FLAGS;
 
     private final Path taskRoot;
     private final String ricClasspath;
     private final String testClasspath;
     private final TestRig rig = new TestRig();
     private final Path scratch = Files.createTempDirectory("plaidknot-bench");
-    /** Sets up the items the delete route removes; built once, like any handler. */
-    private final ExchangePublicTokenHandler exchange = new ExchangePublicTokenHandler(rig.wiring());
+    private final SampleEvents samples = new SampleEvents(rig);
 
     private ColdStartBenchmark(Path taskRoot, String ricClasspath, String testClasspath) throws Exception {
         this.taskRoot = taskRoot;
@@ -133,11 +128,11 @@ public final class ColdStartBenchmark {
         // As Lambda's java runtime: the runtime's own jars, then the task root and its lib/ (as sam build lays them out).
         command.add(String.join(File.pathSeparator, ricClasspath, taskRoot.toString(), taskRoot.resolve("lib") + "/*")
                 + (floor ? File.pathSeparator + testClasspath : ""));
-        command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+        command.add(LambdaLaunch.ENTRY_POINT);
         command.add(handler);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(scratch.resolve("runtime.log").toFile());
-        builder.environment().putAll(lambdaEnvironment(runtime));
+        builder.environment().putAll(LambdaLaunch.environment(rig, runtime, taskRoot, handler));
         long started = System.nanoTime();
         Process process = builder.start();
         try {
@@ -161,23 +156,6 @@ public final class ColdStartBenchmark {
         try (Stream<String> lines = Files.lines(log)) {
             return lines.count();
         }
-    }
-
-    private Map<String, String> lambdaEnvironment(RuntimeApiDouble runtime) {
-        Map<String, String> env = new HashMap<>(rig.environment());
-        env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
-        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        env.put("AWS_LAMBDA_FUNCTION_NAME", "bench");
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/bench");
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "bench");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "test");
-        env.put("AWS_SECRET_ACCESS_KEY", "test");
-        env.put("AWS_ENDPOINT_URL", rig.aws.endpoint().toString());
-        env.put("LOG_LEVEL", "WARN");
-        return env;
     }
 
     // ---- warm and primed ----------------------------------------------------------------------
@@ -265,61 +243,21 @@ public final class ColdStartBenchmark {
 
     // ---- events -------------------------------------------------------------------------------
 
-    private static Map<String, Path> eventsByRoute() throws Exception {
+    private static Map<String, Path> eventsByRoute() {
         Map<String, Path> events = new HashMap<>();
-        try (Stream<Path> files = Files.list(ProjectFiles.events())) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-                events.put(EventLoader.loadApiGatewayHttpEvent(file.toString()).getRouteKey(), file);
-            }
+        for (Path file : SampleEvents.files()) {
+            events.put(SampleEvents.routeKey(file), file);
         }
         return events;
     }
 
-    private static APIGatewayV2HTTPEvent load(String json) throws Exception {
-        Path file = Files.createTempFile("event", ".json");
-        try {
-            Files.writeString(file, json);
-            return EventLoader.loadApiGatewayHttpEvent(file.toString());
-        } finally {
-            Files.delete(file);
-        }
+    private static APIGatewayV2HTTPEvent load(String json) {
+        return SampleEvents.load(json);
     }
 
     /** The sample event made valid for one more invocation (fresh token, an item to delete, a fresh signature). */
     private String prepared(Path file, Route route) throws Exception {
-        String text = Files.readString(file);
-        if (route == null) {
-            return text;
-        }
-        JsonNode event = JSON.readTree(text);
-        String sub = event.path("requestContext").path("authorizer").path("jwt").path("claims").path("sub").asText();
-        switch (route.routeKey()) {
-            case "POST /exchange_public_token" -> {
-                JsonNode body = JSON.readTree(event.path("body").asText());
-                String fresh = "public-sandbox-" + UUID.randomUUID();
-                List<String> ids = new ArrayList<>();
-                body.path("accounts").forEach(a -> ids.add(a.path("id").asText()));
-                rig.plaid.acceptPublicToken(fresh, body.path("institution").path("institution_id").asText(), ids);
-                // A new cardholder each time, so the items piling up do not slow the routes that list them.
-                return text.replace(body.path("public_token").asText(), fresh).replace(sub, "bench-" + UUID.randomUUID());
-            }
-            case "DELETE /items/{item_id}" -> {
-                String token = "public-sandbox-" + UUID.randomUUID();
-                String itemId = event.path("pathParameters").path("item_id").asText();
-                String owner = "bench-" + UUID.randomUUID();
-                rig.plaid.acceptPublicToken(token, PlaidSimulator.FIRST_PLATYPUS_BANK, List.of("acct-1"), itemId);
-                exchange.handleRequest(ApiEvents.from(owner, "POST /exchange_public_token",
-                        "{\"public_token\":\"" + token + "\"}"), new LambdaContext());
-                return text.replace(sub, owner);
-            }
-            case "POST /webhooks/plaid" -> {
-                return text.replace(event.path("headers").path("plaid-verification").asText(),
-                        rig.plaid.signWebhook(event.path("body").asText()));
-            }
-            default -> {
-                return text;
-            }
-        }
+        return route == null ? Files.readString(file) : samples.prepared(file);
     }
 
     // ---- the table ----------------------------------------------------------------------------

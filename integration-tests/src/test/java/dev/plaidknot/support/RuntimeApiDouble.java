@@ -1,4 +1,4 @@
-package dev.plaidknot.bench;
+package dev.plaidknot.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Lambda's Runtime API on 127.0.0.1, for one invocation at a time: the runtime interface client
  * asks it for the next event (that moment ends init) and posts the response (that ends the first
- * invoke), exactly as it does in Lambda.
+ * invoke), exactly as it does in Lambda. The benchmark times those moments; the runtime-contract
+ * test reads what the runtime serialized.
  */
-final class RuntimeApiDouble implements AutoCloseable {
+public final class RuntimeApiDouble implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -30,46 +31,54 @@ final class RuntimeApiDouble implements AutoCloseable {
     private volatile CountDownLatch answered;
     private volatile boolean served;
     private volatile String errorBody;
+    private volatile String responseBody;
 
-    RuntimeApiDouble() throws IOException {
+    public RuntimeApiDouble() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Arms one invocation of this event. */
-    void arm(byte[] nextEvent) {
+    public void arm(byte[] nextEvent) {
         event = nextEvent;
         served = false;
+        responseBody = null;
+        errorBody = null;
         firstNextNanos = 0;
         responseNanos = 0;
         responseStatus = 0;
         answered = new CountDownLatch(1);
     }
 
-    boolean awaitAnswer(long seconds) throws InterruptedException {
+    public boolean awaitAnswer(long seconds) throws InterruptedException {
         return answered.await(seconds, TimeUnit.SECONDS);
     }
 
-    long firstNextNanos() {
+    public long firstNextNanos() {
         return firstNextNanos;
     }
 
-    long responseNanos() {
+    public long responseNanos() {
         return responseNanos;
     }
 
-    int responseStatus() {
+    public int responseStatus() {
         return responseStatus;
     }
 
-    String errorBody() {
+    public String errorBody() {
         return errorBody;
+    }
+
+    /** The response exactly as the runtime serialized and posted it; null after an error. */
+    public String responseBody() {
+        return errorBody != null ? null : responseBody;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -98,7 +107,8 @@ final class RuntimeApiDouble implements AutoCloseable {
             }
             if (path.endsWith("/response") || path.endsWith("/error")) {
                 responseNanos = System.nanoTime();
-                String text = new String(body);
+                String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+                responseBody = text;
                 if (path.endsWith("/error")) {
                     errorBody = text;
                 }

@@ -1,0 +1,70 @@
+package dev.plaidknot.support;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How Lambda's java25 runtime starts a function: the runtime interface client's AWSLambda entry
+ * point with the handler as its argument, Lambda's JVM flags, the runtime's own jars ahead of the
+ * task root, and the environment Lambda sets. Shared by the runtime-contract test and the benchmark.
+ */
+public final class LambdaLaunch {
+
+    /** The flags Lambda's java25 runtime starts the JVM with, for a 1024 MB function. */
+    public static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC", "-Xshare:auto", "-XX:MaxHeapSize=870m", "-Djava.net.preferIPv4Stack=true");
+    public static final String ENTRY_POINT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    /** The runtime interface client and what it brings; Lambda keeps them outside the task root. */
+    private static final List<String> RUNTIME_ARTIFACTS = List.of("aws-lambda-java-runtime-interface-client-",
+            "aws-lambda-java-serialization-", "aws-lambda-java-core-", "utils-lite-");
+
+    private LambdaLaunch() {
+    }
+
+    /** The runtime's jars, picked from this test JVM's class path. */
+    public static String runtimeClasspath() {
+        List<String> entries = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> RUNTIME_ARTIFACTS.stream().anyMatch(name -> Path.of(entry).getFileName().toString()
+                        .startsWith(name)))
+                .toList();
+        if (entries.size() != RUNTIME_ARTIFACTS.size()) {
+            throw new IllegalStateException("expected the runtime interface client's jars on the test class path, found "
+                    + entries);
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** What Lambda sets for a function, pointed at this rig, the runtime API double and the emulator. */
+    public static Map<String, String> environment(TestRig rig, RuntimeApiDouble runtime, Path taskRoot, String handler) {
+        Map<String, String> env = new HashMap<>(rig.environment());
+        env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("_HANDLER", handler);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "local");
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/local");
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_ENDPOINT_URL", rig.aws.endpoint().toString());
+        env.put("LOG_LEVEL", "WARN");
+        return env;
+    }
+
+    /** The task root sam build makes from functions/: its classes, then its runtime jars. */
+    public static String taskClasspath(Path functionsTarget) {
+        try {
+            String jars = java.nio.file.Files.readString(functionsTarget.resolve("runtime-classpath.txt")).strip();
+            return functionsTarget.resolve("classes") + File.pathSeparator + jars;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("functions/target/runtime-classpath.txt is missing: build functions first"
+                    + " (mvn verify from the top builds it)", e);
+        }
+    }
+}
