@@ -72,6 +72,7 @@ public final class LocalServer implements AutoCloseable {
     private RouteTable routes;
     private PlaidSimulator plaidSimulator;
     private DynamoDbClient dynamoClient;
+    private String tokensTable;
     private HttpServer server;
 
     private LocalServer(LocalOptions options) {
@@ -119,6 +120,11 @@ public final class LocalServer implements AutoCloseable {
         return List.copyOf(banner);
     }
 
+    /** The table holding this run's records. */
+    public String tokensTable() {
+        return tokensTable;
+    }
+
     /** The Plaid simulator in offline mode, for tests that complete Link without a browser. */
     public Optional<PlaidSimulator> plaidSimulator() {
         return Optional.ofNullable(plaidSimulator);
@@ -149,7 +155,8 @@ public final class LocalServer implements AutoCloseable {
             useRealUpstreams(secrets, settings, plaidEnvironment);
         }
         settings.put("PLAID_SECRET_ARN", EnvironmentSecrets.PLAID);
-        settings.put("TOKENS_TABLE", startTable(template));
+        tokensTable = startTable(template);
+        settings.put("TOKENS_TABLE", tokensTable);
         banner.add(" Encryption: DEVELOPMENT cipher (AES-256-GCM, key held in this process only) in place of KMS;"
                 + " refused for Plaid production");
         banner.add(" Identity:   DEVELOPMENT stand-in for the JWT authorizer: no token is checked; every request is"
