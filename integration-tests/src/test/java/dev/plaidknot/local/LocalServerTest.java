@@ -175,4 +175,42 @@ class LocalServerTest {
                 .hasMessageContaining("production").hasMessageNotContaining("secret\"");
         assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close()).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void with_keys_in_the_environment_it_calls_plaid_with_them_and_says_knot_is_not_configured() {
+        // Plaid's sandbox is out of reach here; the simulator at PLAID_BASE_URL checks the keys instead.
+        try (PlaidSimulator plaid = PlaidSimulator.start("env-client-id", "env-secret")) {
+            Map<String, String> keys = Map.of("PLAID_CLIENT_ID", "env-client-id", "PLAID_SECRET", "env-secret",
+                    "PLAID_BASE_URL", plaid.baseUrl().toString());
+            try (LocalServer online = LocalServer.start(offlineOptions(keys))) {
+                LocalHttp client = new LocalHttp(online.baseUrl());
+
+                Answer link = client.send("POST", "/create_link_token", null, "X-Local-User", "env-user");
+                Answer knot = client.send("POST", "/knot/session", "{\"card_id\":\"c\"}", "X-Local-User", "env-user");
+
+                assertThat(link.status()).as(link.body()).isEqualTo(200);
+                assertThat(plaid.linkTokenUser(link.json().path("link_token").asText())).contains("env-user");
+                assertThat(knot.status()).isEqualTo(500);
+                assertThat(knot.json().path("error").path("code").asText()).isEqualTo("SERVICE_MISCONFIGURED");
+                assertThat(String.join("\n", online.banner())).contains("Plaid sandbox with the keys in PLAID_CLIENT_ID")
+                        .contains("Knot:       NOT CONFIGURED").doesNotContain("OFFLINE").doesNotContain("env-secret");
+                assertThat(online.plaidSimulator()).isEmpty();
+                assertThat(client.send("POST", "/local/link/complete", "{}").status()).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void with_wrong_keys_plaid_refuses_and_the_caller_gets_a_5xx_that_names_no_key() {
+        try (PlaidSimulator plaid = PlaidSimulator.start("env-client-id", "the-right-secret")) {
+            Map<String, String> keys = Map.of("PLAID_CLIENT_ID", "env-client-id", "PLAID_SECRET", "a-wrong-secret",
+                    "PLAID_BASE_URL", plaid.baseUrl().toString());
+            try (LocalServer online = LocalServer.start(offlineOptions(keys))) {
+                Answer link = new LocalHttp(online.baseUrl()).send("POST", "/create_link_token", null);
+
+                assertThat(link.status()).isBetween(500, 599);
+                assertThat(link.body()).doesNotContain("a-wrong-secret").doesNotContain("the-right-secret");
+            }
+        }
+    }
 }
