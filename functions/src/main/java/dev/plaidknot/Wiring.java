@@ -27,18 +27,23 @@ import dev.plaidknot.vault.TokenCipher;
 import dev.plaidknot.vault.TokenVault;
 import dev.plaidknot.webhook.ItemWebhooks;
 import dev.plaidknot.webhook.PlaidWebhookVerifier;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -102,14 +107,45 @@ public final class Wiring {
         this.cipher = new Once<>(backends.cipher());
     }
 
+    /**
+     * The same classes wired to a loopback stand-in for Plaid, Knot and AWS, with made-up keys:
+     * for the SnapStart priming walk only, so it runs real code and reaches nothing real.
+     */
+    public static Wiring forPriming(URI loopback) {
+        Settings settings = new Settings(Map.of("PLAID_SECRET_ARN", "priming-plaid", "KNOT_SECRET_ARN", "priming-knot",
+                "TOKENS_TABLE", "priming", "PLAID_BASE_URL", loopback.toString(), "KNOT_BASE_URL", loopback.toString(),
+                "PLAID_CLIENT_NAME", "Priming"));
+        SecretSource keys = id -> "{\"client_id\":\"priming\",\"secret\":\"priming\",\"environment\":\""
+                + (id.equals("priming-knot") ? "development" : "sandbox") + "\"}";
+        StaticCredentialsProvider credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
+        return new Wiring(settings, new Backends(() -> keys,
+                () -> DynamoDbClient.builder().httpClient(AwsClients.HTTP).overrideConfiguration(AwsClients.TIMEOUTS)
+                        .endpointOverride(loopback).region(Region.US_EAST_1).credentialsProvider(credentials).build(),
+                () -> new KmsTokenCipher(KmsClient.builder().httpClient(AwsClients.HTTP)
+                        .overrideConfiguration(AwsClients.TIMEOUTS).endpointOverride(loopback).region(Region.US_EAST_1)
+                        .credentialsProvider(credentials).build(), "priming")));
+    }
+
     /** The execution environment's wiring, from its environment variables and the default AWS chain. */
     public static Wiring shared() {
         return Shared.INSTANCE;
     }
 
-    /** After a SnapStart restore: cached keys are dropped, so the next call fetches and re-validates them. */
-    public void forgetCachedSecrets() {
-        secrets.forEach(CachedSecret::invalidate);
+    /**
+     * After a SnapStart restore: fetches the keys of the gateways this function built, now, in the
+     * restore hook rather than on the first request. A failure is left for that request to meet
+     * (and report in the API's error shape), so a restore never fails for it.
+     */
+    public void refetchSecrets() {
+        for (CachedSecret<?> secret : secrets) {
+            secret.invalidate();
+            try {
+                secret.get();
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName()).log("secret not fetched after restore");
+            }
+        }
     }
 
     /**

@@ -37,7 +37,7 @@ final class JsonLogger extends AbstractLogger implements LoggingEventAware {
     }
 
     private boolean enabled(Level level) {
-        return level.toInt() >= threshold.toInt();
+        return level.toInt() >= threshold.toInt() && (level.toInt() >= Level.WARN.toInt() || !QuietLogs.active());
     }
 
     @Override public boolean isTraceEnabled() { return enabled(Level.TRACE); }

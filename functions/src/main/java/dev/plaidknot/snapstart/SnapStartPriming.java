@@ -19,21 +19,36 @@ import dev.plaidknot.api.ErrorMapper;
 import dev.plaidknot.api.JsonBody;
 import dev.plaidknot.link.ExchangeRequest;
 import dev.plaidknot.link.ExchangeResult;
+import dev.plaidknot.api.Json;
+import dev.plaidknot.observability.QuietLogs;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SnapStart hooks. Before the snapshot: walk the request path's code (event parsing, the Plaid
- * request and response models through plaid-java's Gson, error mapping, response writing) so the
+ * request and response models through plaid-java's Gson, error mapping, response writing), then
+ * every service once more through its real clients (plaid-java over OkHttp, Knot's client, the
+ * DynamoDB and KMS clients with request signing) wired to a loopback stand-in on 127.0.0.1, so a
  * restored environment does not pay class loading and first-use costs on a cardholder's request.
- * Nothing here calls Plaid, Knot or AWS, or writes anything. After restore: forget cached keys
- * (they are re-fetched and so re-validated) and count the restore as a cold start.
+ * Nothing here reaches Plaid, Knot or AWS, or writes anything anywhere. After restore: fetch the
+ * keys again (a cached key is never trusted across a snapshot), in the hook rather than on the
+ * first request, and count the restore as a cold start.
  */
 public final class SnapStartPriming implements Resource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
 
     private final Wiring wiring;
 
@@ -55,12 +70,27 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        wiring.forgetCachedSecrets();
+        wiring.refetchSecrets();
         Telemetry.restored();
     }
 
     /** The request path without its network calls; safe to run any number of times. */
-    public void prime() {
+    public PrimingReport prime() {
+        primeModels();
+        return QuietLogs.during(SnapStartPriming::primeServices);
+    }
+
+    /** One priming step; it may throw whatever the code it walks throws. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** What the loopback walk did: how many steps, and any that ended other than expected (a bug). */
+    public record PrimingReport(int steps, List<String> unexpected) {
+    }
+
+    private void primeModels() {
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withBody("{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000000\","
                         + "\"accounts\":[{\"id\":\"priming\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
@@ -91,5 +121,64 @@ public final class SnapStartPriming implements Resource {
                 PlaidFailure.timeout("priming"), new DependencyUnavailable("priming", "priming", null))) {
             ApiResponses.error(ErrorMapper.map(failure));
         }
+    }
+
+    /**
+     * Every service, through the same classes the real wiring uses, against the loopback stand-in.
+     * A step that a real request would answer with a 4xx (an item that is not there) is expected to
+     * end so; anything else that fails is reported, never thrown: priming must not fail an init.
+     */
+    static PrimingReport primeServices() {
+        List<String> unexpected = new ArrayList<>();
+        int steps = 0;
+        try (LoopbackUpstreams loopback = new LoopbackUpstreams(PrimingAnswers::answer)) {
+            Wiring twin = Wiring.forPriming(loopback.uri());
+            String user = "priming-user";
+            String itemId = PrimingAnswers.ITEM_ID;
+            Map<String, Step> expectedToSucceed = new LinkedHashMap<>();
+            expectedToSucceed.put("link token", () -> twin.linkTokenService().create(user));
+            expectedToSucceed.put("exchange", () -> twin.publicTokenExchange().exchange(user,
+                    ExchangeRequest.parse(JsonBody.parseRequired(APIGatewayV2HTTPEvent.builder()
+                            .withBody("{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000001\"}")
+                            .withIsBase64Encoded(false).build()))));
+            expectedToSucceed.put("list items", () -> twin.tokenVault().listItems(user, 10, null));
+            expectedToSucceed.put("knot session", () -> twin.knotSessions().create(user, "priming-card", Optional.empty()));
+            expectedToSucceed.put("sandbox public token", () -> twin.sandboxPublicTokens().create());
+            expectedToSucceed.put("webhook", () -> {
+                byte[] body = PrimingAnswers.WEBHOOK_BODY.getBytes(StandardCharsets.UTF_8);
+                twin.itemWebhooks().handle(twin.plaidWebhookVerifier().verify(PrimingAnswers.signedWebhook(body), body),
+                        Json.MAPPER.readTree(body));
+            });
+            Map<String, Step> expectedNotFound = new LinkedHashMap<>();
+            expectedNotFound.put("remove item", () -> twin.linkedItems().remove(user, itemId));
+            expectedNotFound.put("update-mode link token", () -> twin.linkTokenService().createForUpdate(user, itemId));
+            for (var step : expectedToSucceed.entrySet()) {
+                steps++;
+                try {
+                    step.getValue().run();
+                } catch (Exception e) {
+                    unexpected.add(step.getKey() + ": " + e.getClass().getSimpleName());
+                }
+            }
+            for (var step : expectedNotFound.entrySet()) {
+                steps++;
+                try {
+                    step.getValue().run();
+                    unexpected.add(step.getKey() + ": succeeded");
+                } catch (ApiError e) {
+                    if (e.status() != 404) {
+                        unexpected.add(step.getKey() + ": " + e.status());
+                    }
+                } catch (Exception e) {
+                    unexpected.add(step.getKey() + ": " + e.getClass().getSimpleName());
+                }
+            }
+        } catch (IOException e) {
+            unexpected.add("loopback stand-in: " + e.getClass().getSimpleName());
+        }
+        if (!unexpected.isEmpty()) {
+            LOG.atWarn().addKeyValue("steps", unexpected).log("priming steps ended unexpectedly");
+        }
+        return new PrimingReport(steps, List.copyOf(unexpected));
     }
 }

@@ -22,7 +22,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** SnapStart's hooks: priming walks the code without a single network call; a restore re-fetches keys. */
+/**
+ * SnapStart's hooks: priming walks the code without a single call to Plaid, Knot or AWS (its
+ * loopback stand-in answers instead) and writes nothing; a restore re-fetches the keys.
+ */
 class SnapStartPrimingTest {
 
     @Test
@@ -49,8 +52,9 @@ class SnapStartPrimingTest {
 
             SnapStartPriming priming = new SnapStartPriming(wiring);
             priming.beforeCheckpoint(null);
-            priming.beforeCheckpoint(null);
+            SnapStartPriming.PrimingReport report = priming.prime();
 
+            assertThat(report.unexpected()).isEmpty();
             assertThat(awsCalls).as("AWS calls while priming").hasValue(0);
             assertThat(rig.plaid.callCounts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(plaidCalls);
             assertThat(rig.knot.calls()).isEqualTo(knotCalls);
@@ -62,10 +66,12 @@ class SnapStartPrimingTest {
             assertThat(secretFetches).hasValue(1);
 
             priming.afterRestore(null);
+            // This wiring built both gateways (every handler at once), so both keys are fetched again.
+            assertThat(secretFetches).as("the keys cached before the snapshot are fetched again, in the hook").hasValue(3);
             assertThat(exchange.handleRequest(ApiEvents.from("primed", "POST /exchange_public_token",
                     "{\"public_token\":\"" + rig.plaid.createPublicToken("ins_109508") + "\"}"), new LambdaContext())
                     .getStatusCode()).isEqualTo(201);
-            assertThat(secretFetches).as("the key cached before the snapshot is fetched again").hasValue(2);
+            assertThat(secretFetches).as("the first request after restore uses the key fetched then").hasValue(3);
         }
     }
 }

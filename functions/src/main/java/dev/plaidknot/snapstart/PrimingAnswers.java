@@ -1,0 +1,101 @@
+package dev.plaidknot.snapstart;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.plaidknot.snapstart.LoopbackUpstreams.Answer;
+import dev.plaidknot.snapstart.LoopbackUpstreams.Request;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HexFormat;
+
+/**
+ * What the loopback stand-in answers while priming: the smallest documented success of each
+ * Plaid, Knot, DynamoDB and KMS call the services make (an empty table: no item is found), and a
+ * webhook key of its own so a signed webhook can be verified end to end.
+ */
+final class PrimingAnswers {
+
+    static final String ITEM_ID = "primingItem0000000000000000000000000";
+    static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
+            + ITEM_ID + "\",\"environment\":\"sandbox\"}";
+    private static final String KEY_ID = "priming-webhook-key";
+    private static final String BLOB = Base64.getEncoder().encodeToString("priming".getBytes(StandardCharsets.UTF_8));
+    private static final ECKey WEBHOOK_KEY = webhookKey();
+
+    private PrimingAnswers() {
+    }
+
+    static Answer answer(Request request) {
+        String target = request.header("x-amz-target");
+        if (!target.isEmpty()) {
+            return new Answer(200, aws(target.substring(target.indexOf('.') + 1)));
+        }
+        return switch (request.path()) {
+            case "/link/token/create" -> ok("{\"link_token\":\"link-sandbox-00000000-0000-4000-8000-000000000000\","
+                    + "\"expiration\":\"2030-01-01T00:00:00Z\",\"request_id\":\"priming\"}");
+            case "/item/public_token/exchange" -> ok("{\"access_token\":\"access-sandbox-00000000-0000-4000-8000-000000000000\","
+                    + "\"item_id\":\"" + ITEM_ID + "\",\"request_id\":\"priming\"}");
+            case "/accounts/get" -> ok("{\"accounts\":[{\"account_id\":\"primingAccount\",\"balances\":{\"available\":1,"
+                    + "\"current\":1,\"iso_currency_code\":\"USD\"},\"mask\":\"0000\",\"name\":\"Priming\","
+                    + "\"official_name\":null,\"type\":\"depository\",\"subtype\":\"checking\"}],"
+                    + "\"item\":{\"item_id\":\"" + ITEM_ID + "\",\"institution_id\":\"ins_109508\",\"webhook\":null,"
+                    + "\"error\":null,\"available_products\":[],\"billed_products\":[],\"consent_expiration_time\":null,"
+                    + "\"update_type\":\"background\"},\"request_id\":\"priming\"}");
+            case "/processor/token/create" -> ok("{\"processor_token\":\"processor-sandbox-00000000-0000-4000-8000-000000000000\","
+                    + "\"request_id\":\"priming\"}");
+            case "/item/remove", "/sandbox/public_token/create" -> ok("{\"public_token\":"
+                    + "\"public-sandbox-00000000-0000-4000-8000-000000000000\",\"request_id\":\"priming\"}");
+            case "/webhook_verification_key/get" -> ok("{\"key\":{\"alg\":\"ES256\",\"crv\":\"P-256\",\"kid\":\"" + KEY_ID
+                    + "\",\"kty\":\"EC\",\"use\":\"sig\",\"x\":\"" + WEBHOOK_KEY.getX() + "\",\"y\":\"" + WEBHOOK_KEY.getY()
+                    + "\",\"created_at\":1700000000,\"expired_at\":null},\"request_id\":\"priming\"}");
+            case "/session/create" -> ok("{\"session\":\"priming-session\"}");
+            default -> new Answer(400, "{\"error_type\":\"INVALID_REQUEST\",\"error_code\":\"UNKNOWN_FIELDS\","
+                    + "\"error_message\":\"priming\",\"display_message\":null,\"request_id\":\"priming\"}");
+        };
+    }
+
+    /** DynamoDB's and KMS's JSON answers, by operation: an empty table, a made-up ciphertext. */
+    private static String aws(String operation) {
+        return switch (operation) {
+            case "Query", "Scan" -> "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
+            case "Encrypt" -> "{\"CiphertextBlob\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
+            case "Decrypt" -> "{\"Plaintext\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
+            default -> "{}";
+        };
+    }
+
+    private static Answer ok(String body) {
+        return new Answer(200, body);
+    }
+
+    /** A Plaid-Verification header for this body, signed now by the stand-in's key. */
+    static String signedWebhook(byte[] body) {
+        try {
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY_ID).build(),
+                    new JWTClaimsSet.Builder().issueTime(new Date()).claim("request_body_sha256", hash).build());
+            jwt.sign(new ECDSASigner(WEBHOOK_KEY));
+            return jwt.serialize();
+        } catch (JOSEException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ECKey webhookKey() {
+        try {
+            return new ECKeyGenerator(Curve.P_256).keyID(KEY_ID).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
