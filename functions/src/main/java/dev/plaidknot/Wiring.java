@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Builds each collaborator once per execution environment, and only those a function uses: the
- * link-token function never builds a DynamoDB or KMS client. Handlers take a Wiring so tests can
+ * link-token function builds its DynamoDB and KMS clients only for an update-mode request. Handlers take a Wiring so tests can
  * hand in real clients pointed at emulators.
  */
 public final class Wiring {
@@ -209,7 +209,7 @@ public final class Wiring {
     }
 
     private LinkTokenService buildLinkTokenService() {
-        return new LinkTokenService(plaidGateway.get(), tokenVault.get(), settings.plaidClientName(), settings.plaidProducts(),
+        return new LinkTokenService(plaidGateway.get(), tokenVault, settings.plaidClientName(), settings.plaidProducts(),
                 settings.plaidCountryCodes(), settings.plaidLanguage(), settings.plaidWebhookUrl());
     }
 

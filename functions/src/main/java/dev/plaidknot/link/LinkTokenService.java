@@ -8,19 +8,24 @@ import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** Creates the link token a front end opens Plaid Link with, for the verified caller only. */
+/**
+ * Creates the link token a front end opens Plaid Link with, for the verified caller only. The
+ * vault (a DynamoDB and a KMS client) is reached only in update mode, a rare request, so it is
+ * built on first use: the link-token function's cold start does not pay for it.
+ */
 public final class LinkTokenService {
 
     private final PlaidGateway plaid;
-    private final TokenVault vault;
+    private final Supplier<TokenVault> vault;
     private final String clientName;
     private final List<String> products;
     private final List<String> countryCodes;
     private final String language;
     private final Optional<String> webhookUrl;
 
-    public LinkTokenService(PlaidGateway plaid, TokenVault vault, String clientName, List<String> products,
+    public LinkTokenService(PlaidGateway plaid, Supplier<TokenVault> vault, String clientName, List<String> products,
                             List<String> countryCodes, String language, Optional<String> webhookUrl) {
         this.plaid = plaid;
         this.vault = vault;
@@ -40,7 +45,7 @@ public final class LinkTokenService {
 
     /** Update mode for one of the caller's items: 404 when the caller has no such item. */
     public LinkToken createForUpdate(String userId, String itemId) {
-        String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+        String accessToken = vault.get().accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
         LinkToken token = plaid.createLinkToken(new LinkTokenRequest(
                 userId, clientName, products, countryCodes, language, webhookUrl.orElse(null), accessToken));
         Telemetry.count("LinkTokensCreated");

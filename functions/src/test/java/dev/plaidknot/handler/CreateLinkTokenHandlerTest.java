@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class CreateLinkTokenHandlerTest {
 
     private final FakePlaidGateway plaid = new FakePlaidGateway();
-    private final CreateLinkTokenHandler handler = new CreateLinkTokenHandler(new LinkTokenService(plaid, new InMemoryTokenVault(),
+    private final InMemoryTokenVault vault = new InMemoryTokenVault();
+    private final CreateLinkTokenHandler handler = new CreateLinkTokenHandler(new LinkTokenService(plaid, () -> vault,
             "Acme Card", List.of("transactions"), List.of("US"), "en", Optional.of("https://hooks.example.com/plaid")));
 
     @Test
@@ -51,5 +52,14 @@ class CreateLinkTokenHandlerTest {
 
         assertThat(response.getStatusCode()).isEqualTo(401);
         assertThat(plaid.calls).isEmpty();
+    }
+
+    @Test
+    void a_link_token_outside_update_mode_never_builds_the_vault() {
+        LinkTokenService service = new LinkTokenService(plaid, () -> {
+            throw new AssertionError("the vault was built for a plain link token");
+        }, "Acme Card", List.of("transactions"), List.of("US"), "en", Optional.empty());
+
+        assertThat(service.create("user-8").linkToken()).startsWith("link-sandbox-");
     }
 }
