@@ -61,7 +61,7 @@ public final class MotoServer implements AutoCloseable {
             throw new IllegalStateException("moto_server is on the PATH but could not be started", e);
         }
         MotoServer moto = new MotoServer(process, URI.create("http://127.0.0.1:" + port));
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+        Runtime.getRuntime().addShutdownHook(new Thread(moto::close));
         moto.awaitListening(port, limit);
         return moto;
     }
@@ -92,8 +92,17 @@ public final class MotoServer implements AutoCloseable {
         throw new IllegalStateException("moto_server did not listen on 127.0.0.1:" + port + " within " + limit);
     }
 
+    /** Stops it; a busy moto_server can sit on SIGTERM (one did, with 21 GB of table), so then SIGKILL. */
     @Override
     public void close() {
         process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 }
