@@ -79,7 +79,11 @@ public final class ColdStartBenchmark {
     }
 
     private void run() throws Exception {
-        List<Route> routes = ProjectFiles.template().httpRoutes();
+        // -Dbench.only=FunctionA,FunctionB measures just those (and the floor), for a quick look at one lever.
+        List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream()
+                .filter(name -> !name.isBlank()).toList();
+        List<Route> routes = ProjectFiles.template().httpRoutes().stream()
+                .filter(route -> only.isEmpty() || only.contains(route.functionId())).toList();
         Map<String, Path> events = eventsByRoute();
         List<Row> rows = new ArrayList<>();
         try (RuntimeApiDouble runtime = new RuntimeApiDouble()) {
