@@ -46,6 +46,8 @@ public final class ColdStartBenchmark {
     private final TestRig rig = new TestRig();
     private final Path scratch = Files.createTempDirectory("plaidknot-bench");
     private final SampleEvents samples = new SampleEvents(rig);
+    /** Classes the first invocation loaded, per function, by where they came from. */
+    private final Map<String, Map<String, Long>> classesBySource = new java.util.LinkedHashMap<>();
 
     private ColdStartBenchmark(Path taskRoot, String ricClasspath, String testClasspath) throws Exception {
         this.taskRoot = taskRoot;
@@ -157,9 +159,31 @@ public final class ColdStartBenchmark {
             throws Exception {
         Path log = scratch.resolve("classes-" + UUID.randomUUID() + ".log");
         coldOnce(runtime, handler, event, route, floor, log);
+        Map<String, Long> bySource = new java.util.TreeMap<>();
         try (Stream<String> lines = Files.lines(log)) {
-            return lines.count();
+            lines.forEach(line -> bySource.merge(source(line), 1L, Long::sum));
         }
+        classesBySource.put(route == null ? "HelloHandler (floor)" : route.functionId(), bySource);
+        return bySource.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Where a class-load log line says the class came from: the JDK, our classes, or a jar by name. */
+    private String source(String line) {
+        int at = line.indexOf("source: ");
+        String source = at < 0 ? "" : line.substring(at + 8).strip();
+        if (source.startsWith("jrt:") || source.startsWith("shared objects file")) {
+            return "JDK";
+        }
+        if (!source.startsWith("file:")) {
+            return "generated (lambdas, proxies)";
+        }
+        String file = source.substring("file:".length());
+        if (!file.endsWith(".jar")) {
+            return Path.of(file).toAbsolutePath().normalize().startsWith(taskRoot.toAbsolutePath().normalize())
+                    ? "functions' own classes" : "test classes";
+        }
+        String jar = Path.of(file).getFileName().toString();
+        return jar.replaceFirst("-[0-9][0-9.]*(-[A-Za-z0-9]+)?\\.jar$", "");
     }
 
     // ---- warm and primed ----------------------------------------------------------------------
@@ -288,5 +312,10 @@ public final class ColdStartBenchmark {
                     row.warm() == null ? "-" : String.format(Locale.ROOT, "%.1f (%.1f)", row.primedMs(), row.primedMs() / row.warm().p50()),
                     row.classesLoaded());
         }
+        System.out.println();
+        System.out.println("Classes loaded by the first invocation, by where they came from (the ten largest):");
+        classesBySource.forEach((function, bySource) -> System.out.printf(Locale.ROOT, "  %-30s %s%n", function,
+                bySource.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))));
     }
 }
