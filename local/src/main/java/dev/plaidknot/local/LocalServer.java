@@ -3,9 +3,6 @@ package dev.plaidknot.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.plaidknot.Wiring;
@@ -14,7 +11,6 @@ import dev.plaidknot.local.SamTemplate.Route;
 import dev.plaidknot.sim.KnotSimulator;
 import dev.plaidknot.sim.PlaidSimulator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,7 +32,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -53,12 +48,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class LocalServer implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     /** API Gateway's own limit on a request body. */
     private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
-    private static final Pattern FRONTEND_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,100}\\.(html|js|css)");
-    private static final String LINK_SCRIPT = "https://cdn.plaid.com/link/v2/stable/link-initialize.js";
     /** The functions' optional settings a developer may set for the local server too. */
     private static final List<String> PASSED_THROUGH = List.of("PLAID_CLIENT_NAME", "PLAID_PRODUCTS",
             "PLAID_COUNTRY_CODES", "PLAID_LANGUAGE", "PLAID_WEBHOOK_URL", "PLAID_TIMEOUT_MS", "KNOT_TIMEOUT_MS",
@@ -71,6 +63,8 @@ public final class LocalServer implements AutoCloseable {
     private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handlers = new HashMap<>();
     private RouteTable routes;
     private PlaidSimulator plaidSimulator;
+    private LinkStandIn linkStandIn;
+    private FrontendFiles frontend;
     private DynamoDbClient dynamoClient;
     private String tokensTable;
     private HttpServer server;
@@ -162,6 +156,7 @@ public final class LocalServer implements AutoCloseable {
         banner.add(" Identity:   DEVELOPMENT stand-in for the JWT authorizer: no token is checked; every request is"
                 + " user '" + options.defaultUser() + "' unless the X-Local-User header names another");
 
+        frontend = new FrontendFiles(options.projectRoot().resolve("frontend"), options.offline(), plaidEnvironment);
         Wiring wiring = new Wiring(new Settings(settings), new Wiring.Backends(() -> secrets, () -> dynamoClient, () -> cipher));
         routes = new RouteTable(template.httpRoutes());
         for (Route route : routes.routes()) {
@@ -186,6 +181,7 @@ public final class LocalServer implements AutoCloseable {
         String plaidSecret = HexFormat.of().formatHex(bytes(16));
         plaidSimulator = PlaidSimulator.start(plaidClientId, plaidSecret);
         resources.add(plaidSimulator);
+        linkStandIn = new LinkStandIn(plaidSimulator);
         String knotClientId = UUID.randomUUID().toString();
         String knotSecret = HexFormat.of().formatHex(bytes(16));
         KnotSimulator knot = KnotSimulator.start(plaidSimulator, knotClientId, knotSecret);
@@ -281,12 +277,15 @@ public final class LocalServer implements AutoCloseable {
                 return;
             }
             Optional<RouteTable.Match> match = routes.match(method, rawPath);
+            Optional<FrontendFiles.File> file = match.isEmpty() && method.equals("GET")
+                    ? frontend.get(rawPath) : Optional.empty();
             if (match.isPresent()) {
                 invoke(exchange, match.get(), body);
-            } else if (method.equals("GET")) {
-                serveFile(exchange, rawPath);
-            } else if (method.equals("POST") && rawPath.equals("/local/link/complete") && plaidSimulator != null) {
-                completeLink(exchange, body);
+            } else if (file.isPresent()) {
+                send(exchange, 200, file.get().contentType(), file.get().bytes());
+            } else if (method.equals("POST") && rawPath.equals(LinkStandIn.PATH) && linkStandIn != null) {
+                LinkStandIn.Answer answer = linkStandIn.complete(body);
+                send(exchange, answer.status(), "application/json", answer.body());
             } else {
                 sendGatewayError(exchange, 404, "Not Found");
             }
@@ -334,73 +333,6 @@ public final class LocalServer implements AutoCloseable {
                 : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                 : response.getBody().getBytes(StandardCharsets.UTF_8);
         sendBytes(exchange, response.getStatusCode(), bytes);
-    }
-
-    private void serveFile(HttpExchange exchange, String rawPath) throws IOException {
-        if (rawPath.equals("/config.js")) {
-            send(exchange, 200, "text/javascript; charset=utf-8", frontendConfig().getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        if (rawPath.equals("/local/link-stand-in.js") && plaidSimulator != null) {
-            try (InputStream script = LocalServer.class.getResourceAsStream("link-stand-in.js")) {
-                send(exchange, 200, "text/javascript; charset=utf-8", script.readAllBytes());
-            }
-            return;
-        }
-        String name = rawPath.equals("/") ? "index.html" : rawPath.substring(1);
-        Path frontend = options.projectRoot().resolve("frontend");
-        Path file = frontend.resolve(name).normalize();
-        if (!FRONTEND_FILE.matcher(name).matches() || !frontend.equals(file.getParent()) || !Files.isRegularFile(file)) {
-            sendGatewayError(exchange, 404, "Not Found");
-            return;
-        }
-        String type = name.endsWith(".html") ? "text/html; charset=utf-8"
-                : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
-        send(exchange, 200, type, Files.readAllBytes(file));
-    }
-
-    /** The front end's configuration for this server: same origin, and offline the Link stand-in. */
-    private String frontendConfig() throws IOException {
-        ObjectNode config = JSON.createObjectNode();
-        config.put("apiBaseUrl", "");
-        config.put("bearerToken", "");
-        config.put("linkScriptUrl", plaidSimulator != null ? "/local/link-stand-in.js" : LINK_SCRIPT);
-        config.put("knotCardId", "local-card-1");
-        config.put("environmentNote", plaidSimulator != null
-                ? "Local server, offline: Plaid and Knot are the project's simulators; Link is a stand-in."
-                : "Local server: Plaid " + options.env("PLAID_ENV").orElse("sandbox") + ".");
-        return "// Written by the local server; a deployed front end uses frontend/config.js.\n"
-                + "window.PLAID_KNOT_CONFIG = " + JSON.writeValueAsString(config) + ";\n";
-    }
-
-    /** The Link stand-in's finish: what Link's onSuccess would receive, from the simulator. */
-    private void completeLink(HttpExchange exchange, byte[] body) throws IOException {
-        String linkToken;
-        try {
-            JsonNode request = JSON.readTree(body);
-            linkToken = request.path("link_token").asText("");
-            String institution = request.path("institution_id").asText(PlaidSimulator.FIRST_PLATYPUS_BANK);
-            PlaidSimulator.LinkSuccess success = plaidSimulator.completeLink(linkToken, institution);
-            ObjectNode answer = JSON.createObjectNode();
-            answer.put("public_token", success.publicToken());
-            ObjectNode metadata = answer.putObject("metadata");
-            metadata.putObject("institution").put("name", success.institutionName())
-                    .put("institution_id", success.institutionId());
-            var accounts = metadata.putArray("accounts");
-            for (PlaidSimulator.Account account : success.accounts()) {
-                accounts.addObject().put("id", account.accountId()).put("name", account.name())
-                        .put("mask", account.mask()).put("type", account.type()).put("subtype", account.subtype())
-                        .putNull("verification_status");
-            }
-            metadata.put("link_session_id", UUID.randomUUID().toString());
-            send(exchange, 200, "application/json", JSON.writeValueAsBytes(answer));
-        } catch (IllegalArgumentException | IOException e) {
-            ObjectNode error = JSON.createObjectNode();
-            error.put("error_type", "INVALID_INPUT").put("error_code", "INVALID_LINK_TOKEN")
-                    .put("error_message", "Link cannot finish: the link token is unknown or expired")
-                    .put("display_message", "This link session has expired. Start again.");
-            send(exchange, 400, "application/json", JSON.writeValueAsBytes(error));
-        }
     }
 
     private static void sendGatewayError(HttpExchange exchange, int status, String message) throws IOException {
