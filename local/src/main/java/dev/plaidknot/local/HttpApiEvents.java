@@ -57,6 +57,12 @@ public final class HttpApiEvents {
             }
         });
 
+        // What API Gateway adds to every request it forwards.
+        headers.put("x-forwarded-for", request.sourceIp());
+        headers.put("x-forwarded-proto", "http");
+        headers.putIfAbsent("x-amzn-trace-id", "Root=1-" + Long.toHexString(now.getEpochSecond()) + "-"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 24));
+
         String routeKey = match.route().routeKey();
         RequestContext.Http http = RequestContext.Http.builder()
                 .withMethod(request.method())

@@ -31,7 +31,9 @@ class HttpApiEventsTest {
 
         APIGatewayV2HTTPEvent event = event(LIST, null, headers, new byte[0], Optional.of("user-1"));
 
-        assertThat(event.getHeaders()).containsEntry("x-trace", "a,b").doesNotContainKey("cookie");
+        assertThat(event.getHeaders()).containsEntry("x-trace", "a,b").doesNotContainKey("cookie")
+                .containsEntry("x-forwarded-for", "127.0.0.1").containsEntry("x-forwarded-proto", "http");
+        assertThat(event.getHeaders().get("x-amzn-trace-id")).matches("Root=1-[0-9a-f]{8}-[0-9a-f]{24}");
         assertThat(event.getCookies()).containsExactly("s=1", "t=2");
         assertThat(event.getBody()).isNull();
         assertThat(event.getRouteKey()).isEqualTo("GET /items");
