@@ -1,20 +1,14 @@
 package dev.plaidknot.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plaidknot.Wiring;
 import dev.plaidknot.local.SamTemplate.Route;
 import dev.plaidknot.support.LambdaLaunch;
 import dev.plaidknot.support.ProjectFiles;
 import dev.plaidknot.support.RuntimeApiDouble;
 import dev.plaidknot.support.SampleEvents;
 import dev.plaidknot.support.TestRig;
-import dev.plaidknot.testing.LambdaContext;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +93,7 @@ public final class ColdStartBenchmark {
                 Path event = events.get(route.routeKey());
                 List<double[]> runs = cold(runtime, route.handler(), event, route, false);
                 Stats total = Stats.of(runs.stream().map(r -> r[0] + r[1]).toList());
-                WarmResult warm = warm(route, event);
+                WarmResult warm = warm(runtime, route, event);
                 rows.add(new Row(route.functionId(), Stats.of(runs.stream().map(r -> r[0]).toList()),
                         Stats.of(runs.stream().map(r -> r[1]).toList()), total, total.median() / floor.median(),
                         warm.handler(), warm.overhead(), primed(route, event),
@@ -124,21 +118,7 @@ public final class ColdStartBenchmark {
     private double[] coldOnce(RuntimeApiDouble runtime, String handler, Path event, Route route, boolean floor,
                               Path classLog) throws Exception {
         runtime.arm(prepared(event, route).getBytes(StandardCharsets.UTF_8));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LAMBDA_JVM_FLAGS);
-        if (classLog != null) {
-            command.add("-Xlog:class+load=info:file=" + classLog);
-        }
-        command.add("-cp");
-        // As Lambda's java runtime: the runtime's own jars, then the task root and its lib/ (as sam build lays them out).
-        command.add(String.join(File.pathSeparator, ricClasspath, taskRoot.toString(), taskRoot.resolve("lib") + "/*")
-                + (floor ? File.pathSeparator + testClasspath : ""));
-        command.add(LambdaLaunch.ENTRY_POINT);
-        command.add(handler);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(scratch.resolve("runtime.log").toFile());
-        builder.environment().putAll(LambdaLaunch.environment(rig, runtime, taskRoot, handler));
+        ProcessBuilder builder = lambdaProcess(runtime, handler, floor, classLog, "WARN", scratch.resolve("runtime.log"));
         long started = System.nanoTime();
         Process process = builder.start();
         try {
@@ -153,6 +133,27 @@ public final class ColdStartBenchmark {
             process.destroyForcibly().waitFor();
         }
         return new double[] {(runtime.firstNextNanos() - started) / 1e6, (runtime.responseNanos() - runtime.firstNextNanos()) / 1e6};
+    }
+
+    /** A JVM started as Lambda's java25 runtime starts one, its output to {@code log}. */
+    private ProcessBuilder lambdaProcess(RuntimeApiDouble runtime, String handler, boolean floor, Path classLog,
+                                         String logLevel, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LAMBDA_JVM_FLAGS);
+        if (classLog != null) {
+            command.add("-Xlog:class+load=info:file=" + classLog);
+        }
+        command.add("-cp");
+        // As Lambda's java runtime: the runtime's own jars, then the task root and its lib/ (as sam build lays them out).
+        command.add(String.join(File.pathSeparator, ricClasspath, taskRoot.toString(), taskRoot.resolve("lib") + "/*")
+                + (floor ? File.pathSeparator + testClasspath : ""));
+        command.add(LambdaLaunch.ENTRY_POINT);
+        command.add(handler);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(LambdaLaunch.environment(rig, runtime, taskRoot, handler));
+        builder.environment().put("LOG_LEVEL", logLevel);
+        return builder;
     }
 
     private long classesLoaded(RuntimeApiDouble runtime, String handler, Path event, Route route, boolean floor)
@@ -191,51 +192,59 @@ public final class ColdStartBenchmark {
     private record WarmResult(Stats handler, Stats overhead) {
     }
 
-    /** Handler time over many invocations in this JVM; overhead is that less the upstream time it logged. */
-    private WarmResult warm(Route route, Path event) throws Exception {
-        Class<?> type = Class.forName(route.handler().split("::")[0]);
-        Object handler = type.getConstructor(Wiring.class).newInstance(rig.wiring());
-        var method = type.getMethod("handleRequest", APIGatewayV2HTTPEvent.class,
-                com.amazonaws.services.lambda.runtime.Context.class);
-        List<Double> times = new ArrayList<>();
-        List<Double> overheads = new ArrayList<>();
-        PrintStream original = System.out;
+    /**
+     * Handler time over many invocations in one warm environment: a JVM started as Lambda starts
+     * one (its flags, the runtime interface client) served the events one after another. Handler
+     * time and upstream time are read from each invocation's own outcome line; overhead is the
+     * difference.
+     */
+    private WarmResult warm(RuntimeApiDouble runtime, Route route, Path event) throws Exception {
+        int count = WARM_RUNS + 50;
+        runtime.arm(count, index -> {
+            try {
+                return prepared(event, route).getBytes(StandardCharsets.UTF_8);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path log = scratch.resolve("warm-" + route.functionId() + ".log");
+        Process process = lambdaProcess(runtime, route.handler(), false, null, "INFO", log).start();
         try {
-            for (int i = 0; i < WARM_RUNS + 50; i++) {
-                APIGatewayV2HTTPEvent request = load(prepared(event, route));
-                ByteArrayOutputStream captured = new ByteArrayOutputStream();
-                System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-                long started = System.nanoTime();
-                APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) method.invoke(handler, request, new LambdaContext());
-                double millis = (System.nanoTime() - started) / 1e6;
-                System.setOut(original);
-                if (response.getStatusCode() >= 300) {
-                    throw new IllegalStateException(route.routeKey() + " answered " + response.getStatusCode() + " " + response.getBody());
-                }
-                if (i < 50) {
-                    continue; // the first calls of a fresh handler are the cold path, measured above
-                }
-                times.add(millis);
-                overheads.add(millis - upstreamMillis(captured.toString(StandardCharsets.UTF_8)));
+            if (!runtime.awaitAnswer(3_600) || runtime.errorBody() != null) {
+                throw new IllegalStateException(route.routeKey() + " warm runs did not finish; see " + log);
             }
         } finally {
-            System.setOut(original);
+            process.destroyForcibly().waitFor();
         }
-        return new WarmResult(Stats.of(times), Stats.of(overheads));
-    }
-
-    private static double upstreamMillis(String captured) throws Exception {
-        for (String line : captured.split("\n")) {
-            if (line.contains("\"upstream_ms\"")) {
-                double sum = 0;
-                JsonNode upstream = JSON.readTree(line).path("upstream_ms");
-                for (JsonNode value : upstream) {
-                    sum += value.asDouble();
-                }
-                return sum;
+        List<Integer> statuses = runtime.statuses();
+        if (statuses.stream().anyMatch(status -> status < 200 || status >= 300)) {
+            throw new IllegalStateException(route.routeKey() + " answered " + statuses.stream()
+                    .filter(status -> status < 200 || status >= 300).findFirst().orElseThrow() + "; see " + log);
+        }
+        List<Double> times = new ArrayList<>();
+        List<Double> overheads = new ArrayList<>();
+        int invocation = 0;
+        for (String line : Files.readAllLines(log)) {
+            if (!line.contains("\"upstream_ms\"") || !line.contains("\"duration_ms\"")) {
+                continue;
+            }
+            JsonNode outcome = JSON.readTree(line);
+            double handler = outcome.path("duration_ms").asDouble();
+            double upstream = 0;
+            for (JsonNode value : outcome.path("upstream_ms")) {
+                upstream += value.asDouble();
+            }
+            if (invocation++ >= 50) {
+                // the first calls of a fresh environment are the cold path, measured above
+                times.add(handler);
+                overheads.add(handler - upstream);
             }
         }
-        return 0;
+        if (invocation != count) {
+            throw new IllegalStateException(route.routeKey() + ": " + invocation + " outcome lines for " + count
+                    + " invocations; see " + log);
+        }
+        return new WarmResult(Stats.of(times), Stats.of(overheads));
     }
 
     private double primed(Route route, Path event) throws Exception {
@@ -279,10 +288,6 @@ public final class ColdStartBenchmark {
         return events;
     }
 
-    private static APIGatewayV2HTTPEvent load(String json) {
-        return SampleEvents.load(json);
-    }
-
     /** The sample event made valid for one more invocation (fresh token, an item to delete, a fresh signature). */
     private String prepared(Path file, Route route) throws Exception {
         return route == null ? Files.readString(file) : samples.prepared(file);
@@ -296,7 +301,7 @@ public final class ColdStartBenchmark {
             packageBytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "Cold start and warm overhead, %d cold JVMs and %d warm invocations per function, %s, %d cores%n",
+        System.out.printf(Locale.ROOT, "Cold start and warm overhead, %d cold JVMs and %d warm invocations per function (in one Lambda-started JVM each), %s, %d cores%n",
                 COLD_RUNS, WARM_RUNS, System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "Lambda JVM flags: %s; package (classes + dependency jars, one for all functions): %.1f MB%n",
                 String.join(" ", LAMBDA_JVM_FLAGS), packageBytes / 1e6);

@@ -6,16 +6,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
- * Lambda's Runtime API on 127.0.0.1, for one invocation at a time: the runtime interface client
- * asks it for the next event (that moment ends init) and posts the response (that ends the first
- * invoke), exactly as it does in Lambda. The benchmark times those moments; the runtime-contract
+ * Lambda's Runtime API on 127.0.0.1: the runtime interface client asks it for the next event
+ * (the first ask ends init) and posts each response (the first ends the first invoke), exactly as
+ * it does in Lambda; a sequence of events keeps one runtime warm. The benchmark times those moments; the runtime-contract
  * test reads what the runtime serialized.
  */
 public final class RuntimeApiDouble implements AutoCloseable {
@@ -24,12 +28,14 @@ public final class RuntimeApiDouble implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    private volatile byte[] event;
+    private volatile IntFunction<byte[]> eventAt = index -> new byte[0];
+    private volatile int eventCount;
+    private final AtomicInteger nextIndex = new AtomicInteger();
+    private final List<Integer> statuses = new CopyOnWriteArrayList<>();
     private volatile long firstNextNanos;
     private volatile long responseNanos;
     private volatile int responseStatus;
     private volatile CountDownLatch answered;
-    private volatile boolean served;
     private volatile String errorBody;
     private volatile String responseBody;
 
@@ -46,16 +52,28 @@ public final class RuntimeApiDouble implements AutoCloseable {
 
     /** Arms one invocation of this event. */
     public void arm(byte[] nextEvent) {
-        event = nextEvent;
-        served = false;
+        arm(1, index -> nextEvent);
+    }
+
+    /**
+     * Arms {@code count} invocations, served one after another to the same runtime (a warm
+     * environment); each event is made when the runtime asks for it, so an event that goes stale
+     * (a signed webhook) is fresh when served.
+     */
+    public void arm(int count, IntFunction<byte[]> eventAt) {
+        this.eventAt = eventAt;
+        this.eventCount = count;
+        nextIndex.set(0);
+        statuses.clear();
         responseBody = null;
         errorBody = null;
         firstNextNanos = 0;
         responseNanos = 0;
         responseStatus = 0;
-        answered = new CountDownLatch(1);
+        answered = new CountDownLatch(count);
     }
 
+    /** Waits until every armed invocation is answered (or the runtime reported an error). */
     public boolean awaitAnswer(long seconds) throws InterruptedException {
         return answered.await(seconds, TimeUnit.SECONDS);
     }
@@ -72,6 +90,11 @@ public final class RuntimeApiDouble implements AutoCloseable {
         return responseStatus;
     }
 
+    /** The status codes of the armed invocations answered so far, in order. */
+    public List<Integer> statuses() {
+        return List.copyOf(statuses);
+    }
+
     public String errorBody() {
         return errorBody;
     }
@@ -86,13 +109,16 @@ public final class RuntimeApiDouble implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.endsWith("/invocation/next")) {
-                if (served) {
-                    // The runtime asks for its second event: there is none, so it waits until we stop it.
+                int index = nextIndex.getAndIncrement();
+                if (index >= eventCount) {
+                    // The runtime asks for one more event than armed: there is none, so it waits until we stop it.
                     closing.await(60, TimeUnit.SECONDS);
                     return;
                 }
-                served = true;
-                firstNextNanos = System.nanoTime();
+                byte[] event = eventAt.apply(index);
+                if (index == 0) {
+                    firstNextNanos = System.nanoTime();
+                }
                 exchange.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", UUID.randomUUID().toString());
                 exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms",
                         Long.toString(System.currentTimeMillis() + 29_000));
@@ -106,24 +132,34 @@ public final class RuntimeApiDouble implements AutoCloseable {
                 return;
             }
             if (path.endsWith("/response") || path.endsWith("/error")) {
-                responseNanos = System.nanoTime();
                 String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-                responseBody = text;
+                int at = text.indexOf("\"statusCode\":");
+                int status = path.endsWith("/error") || at < 0 ? -1
+                        : Integer.parseInt(text.substring(at + 13).replaceAll("^\\s*(\\d+).*", "$1").trim());
+                if (statuses.isEmpty()) {
+                    responseNanos = System.nanoTime();
+                    responseBody = text;
+                    responseStatus = status;
+                }
+                statuses.add(status);
+                exchange.sendResponseHeaders(202, -1);
                 if (path.endsWith("/error")) {
                     errorBody = text;
+                    while (answered.getCount() > 0) {
+                        answered.countDown();
+                    }
+                } else {
+                    answered.countDown();
                 }
-                int at = text.indexOf("\"statusCode\":");
-                responseStatus = path.endsWith("/error") || at < 0 ? -1
-                        : Integer.parseInt(text.substring(at + 13).replaceAll("^\\s*(\\d+).*", "$1").trim());
-                exchange.sendResponseHeaders(202, -1);
-                answered.countDown();
                 return;
             }
             exchange.sendResponseHeaders(202, -1);
             if (path.contains("/init/error")) {
                 errorBody = new String(body);
                 responseStatus = -2;
-                answered.countDown();
+                while (answered.getCount() > 0) {
+                    answered.countDown();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
