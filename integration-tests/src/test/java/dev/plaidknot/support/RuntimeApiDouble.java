@@ -115,7 +115,18 @@ public final class RuntimeApiDouble implements AutoCloseable {
                     closing.await(60, TimeUnit.SECONDS);
                     return;
                 }
-                byte[] event = eventAt.apply(index);
+                byte[] event;
+                try {
+                    event = eventAt.apply(index);
+                } catch (RuntimeException e) {
+                    // The event could not be made (its preparation failed): end the wait now, not at its timeout.
+                    errorBody = "event " + index + " could not be prepared: " + e;
+                    exchange.sendResponseHeaders(500, -1);
+                    while (answered.getCount() > 0) {
+                        answered.countDown();
+                    }
+                    return;
+                }
                 if (index == 0) {
                     firstNextNanos = System.nanoTime();
                 }
