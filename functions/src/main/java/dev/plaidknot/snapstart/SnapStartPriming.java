@@ -1,34 +1,22 @@
 package dev.plaidknot.snapstart;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.google.gson.Gson;
-import com.plaid.client.JSON;
-import com.plaid.client.model.AccountsGetResponse;
-import com.plaid.client.model.CountryCode;
-import com.plaid.client.model.ItemPublicTokenExchangeRequest;
-import com.plaid.client.model.LinkTokenCreateRequest;
-import com.plaid.client.model.LinkTokenCreateRequestUser;
-import com.plaid.client.model.LinkTokenCreateResponse;
-import com.plaid.client.model.ProcessorTokenCreateRequest;
-import com.plaid.client.model.Products;
 import dev.plaidknot.Wiring;
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.ErrorMapper;
+import dev.plaidknot.api.Json;
 import dev.plaidknot.api.JsonBody;
 import dev.plaidknot.link.ExchangeRequest;
 import dev.plaidknot.link.ExchangeResult;
-import dev.plaidknot.api.Json;
 import dev.plaidknot.observability.QuietLogs;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.crac.Context;
 import org.crac.Core;
@@ -80,16 +68,25 @@ public final class SnapStartPriming implements Resource {
         return QuietLogs.during(SnapStartPriming::primeServices);
     }
 
-    /** One priming step; it may throw whatever the code it walks throws. */
+    /** What a priming step does; it may throw whatever the code it walks throws. */
     @FunctionalInterface
-    private interface Step {
+    private interface Action {
         void run() throws Exception;
+    }
+
+    /** One step of the walk, and whether a real request would end it in a 404. */
+    private record Step(String name, boolean endsNotFound, Action action) {
     }
 
     /** What the loopback walk did: how many steps, and any that ended other than expected (a bug). */
     public record PrimingReport(int steps, List<String> unexpected) {
     }
 
+    /**
+     * What the loopback walk does not reach: the handlers' side (a full Link payload parsed, the
+     * answer and each kind of failure written in the API's shape). The Plaid models are walked by
+     * the real calls in {@link #primeServices()}.
+     */
     private void primeModels() {
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withBody("{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000000\","
@@ -98,20 +95,6 @@ public final class SnapStartPriming implements Resource {
                 .withIsBase64Encoded(false)
                 .build();
         ExchangeRequest.parse(JsonBody.parseRequired(event));
-
-        Gson gson = new JSON().getGson();
-        gson.toJson(new LinkTokenCreateRequest().clientName("priming").language("en")
-                .countryCodes(List.of(CountryCode.US)).products(List.of(Products.TRANSACTIONS))
-                .user(new LinkTokenCreateRequestUser().clientUserId("priming")));
-        gson.toJson(new ItemPublicTokenExchangeRequest().publicToken("priming"));
-        gson.toJson(new ProcessorTokenCreateRequest().accessToken("priming").accountId("priming")
-                .processor(ProcessorTokenCreateRequest.ProcessorEnum.KNOT));
-        gson.fromJson("{\"link_token\":\"link-sandbox-priming\",\"expiration\":\"2026-01-01T00:00:00Z\","
-                + "\"request_id\":\"priming\"}", LinkTokenCreateResponse.class);
-        gson.fromJson("{\"accounts\":[{\"account_id\":\"a\",\"balances\":{\"available\":1,\"current\":1,"
-                + "\"iso_currency_code\":\"USD\"},\"mask\":\"0000\",\"name\":\"n\",\"type\":\"depository\","
-                + "\"subtype\":\"checking\"}],\"item\":{\"item_id\":\"i\",\"institution_id\":\"ins_1\"},"
-                + "\"request_id\":\"priming\"}", AccountsGetResponse.class);
 
         ApiResponses.json(201, new ExchangeResult("priming", "ins_1", "Priming Bank",
                 List.of(new ExchangeResult.LinkedAccount("a", "n", "0000", "depository", "checking", "created")),
@@ -135,42 +118,36 @@ public final class SnapStartPriming implements Resource {
             Wiring twin = Wiring.forPriming(loopback.uri());
             String user = "priming-user";
             String itemId = PrimingAnswers.ITEM_ID;
-            Map<String, Step> expectedToSucceed = new LinkedHashMap<>();
-            expectedToSucceed.put("link token", () -> twin.linkTokenService().create(user));
-            expectedToSucceed.put("exchange", () -> twin.publicTokenExchange().exchange(user,
-                    ExchangeRequest.parse(JsonBody.parseRequired(APIGatewayV2HTTPEvent.builder()
-                            .withBody("{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000001\"}")
-                            .withIsBase64Encoded(false).build()))));
-            expectedToSucceed.put("list items", () -> twin.tokenVault().listItems(user, 10, null));
-            expectedToSucceed.put("knot session", () -> twin.knotSessions().create(user, "priming-card", Optional.empty()));
-            expectedToSucceed.put("sandbox public token", () -> twin.sandboxPublicTokens().create());
-            expectedToSucceed.put("webhook", () -> {
-                byte[] body = PrimingAnswers.WEBHOOK_BODY.getBytes(StandardCharsets.UTF_8);
-                twin.itemWebhooks().handle(twin.plaidWebhookVerifier().verify(PrimingAnswers.signedWebhook(body), body),
-                        Json.MAPPER.readTree(body));
-            });
-            Map<String, Step> expectedNotFound = new LinkedHashMap<>();
-            expectedNotFound.put("remove item", () -> twin.linkedItems().remove(user, itemId));
-            expectedNotFound.put("update-mode link token", () -> twin.linkTokenService().createForUpdate(user, itemId));
-            for (var step : expectedToSucceed.entrySet()) {
+            List<Step> walk = List.of(
+                    new Step("link token", false, () -> twin.linkTokenService().create(user)),
+                    new Step("exchange", false, () -> twin.publicTokenExchange().exchange(user,
+                            ExchangeRequest.parse(JsonBody.parseRequired(APIGatewayV2HTTPEvent.builder()
+                                    .withBody("{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000001\"}")
+                                    .withIsBase64Encoded(false).build())))),
+                    new Step("list items", false, () -> twin.tokenVault().listItems(user, 10, null)),
+                    new Step("knot session", false, () -> twin.knotSessions().create(user, "priming-card", Optional.empty())),
+                    new Step("sandbox public token", false, () -> twin.sandboxPublicTokens().create()),
+                    new Step("webhook", false, () -> {
+                        byte[] body = PrimingAnswers.WEBHOOK_BODY.getBytes(StandardCharsets.UTF_8);
+                        twin.itemWebhooks().handle(twin.plaidWebhookVerifier().verify(
+                                PrimingAnswers.signedWebhook(body), body), Json.MAPPER.readTree(body));
+                    }),
+                    // The stand-in's table is empty: a real request for this item would be a 404.
+                    new Step("remove item", true, () -> twin.linkedItems().remove(user, itemId)),
+                    new Step("update-mode link token", true, () -> twin.linkTokenService().createForUpdate(user, itemId)));
+            for (Step step : walk) {
                 steps++;
                 try {
-                    step.getValue().run();
-                } catch (Exception e) {
-                    unexpected.add(step.getKey() + ": " + e.getClass().getSimpleName());
-                }
-            }
-            for (var step : expectedNotFound.entrySet()) {
-                steps++;
-                try {
-                    step.getValue().run();
-                    unexpected.add(step.getKey() + ": succeeded");
+                    step.action().run();
+                    if (step.endsNotFound()) {
+                        unexpected.add(step.name() + ": succeeded");
+                    }
                 } catch (ApiError e) {
-                    if (e.status() != 404) {
-                        unexpected.add(step.getKey() + ": " + e.status());
+                    if (!step.endsNotFound() || e.status() != 404) {
+                        unexpected.add(step.name() + ": " + e.status());
                     }
                 } catch (Exception e) {
-                    unexpected.add(step.getKey() + ": " + e.getClass().getSimpleName());
+                    unexpected.add(step.name() + ": " + e.getClass().getSimpleName());
                 }
             }
         } catch (IOException e) {
