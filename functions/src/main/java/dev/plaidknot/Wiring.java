@@ -40,6 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -120,11 +122,10 @@ public final class Wiring {
         StaticCredentialsProvider credentials =
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
         return new Wiring(settings, new Backends(() -> keys,
-                () -> DynamoDbClient.builder().httpClient(AwsClients.HTTP).overrideConfiguration(AwsClients.TIMEOUTS)
-                        .endpointOverride(loopback).region(Region.US_EAST_1).credentialsProvider(credentials).build(),
-                () -> new KmsTokenCipher(KmsClient.builder().httpClient(AwsClients.HTTP)
-                        .overrideConfiguration(AwsClients.TIMEOUTS).endpointOverride(loopback).region(Region.US_EAST_1)
-                        .credentialsProvider(credentials).build(), "priming")));
+                () -> AwsClients.built(DynamoDbClient.builder().endpointOverride(loopback).region(Region.US_EAST_1)
+                        .credentialsProvider(credentials)),
+                () -> new KmsTokenCipher(AwsClients.built(KmsClient.builder().endpointOverride(loopback)
+                        .region(Region.US_EAST_1).credentialsProvider(credentials)), "priming")));
     }
 
     /** The execution environment's wiring, from its environment variables and the default AWS chain. */
@@ -265,15 +266,20 @@ public final class Wiring {
                 .build();
 
         static SecretsManagerClient secretsManager() {
-            return SecretsManagerClient.builder().httpClient(HTTP).overrideConfiguration(TIMEOUTS).build();
+            return built(SecretsManagerClient.builder());
         }
 
         static DynamoDbClient dynamo() {
-            return DynamoDbClient.builder().httpClient(HTTP).overrideConfiguration(TIMEOUTS).build();
+            return built(DynamoDbClient.builder());
         }
 
         static KmsClient kms() {
-            return KmsClient.builder().httpClient(HTTP).overrideConfiguration(TIMEOUTS).build();
+            return built(KmsClient.builder());
+        }
+
+        /** A client with this HTTP client and these timeouts; the builder brings anything else. */
+        static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C built(B builder) {
+            return builder.httpClient(HTTP).overrideConfiguration(TIMEOUTS).build();
         }
     }
 
