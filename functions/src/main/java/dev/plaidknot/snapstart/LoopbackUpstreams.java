@@ -62,6 +62,7 @@ final class LoopbackUpstreams implements AutoCloseable {
     private void serve(Socket connection) {
         try (connection; InputStream in = new BufferedInputStream(connection.getInputStream());
              OutputStream out = connection.getOutputStream()) {
+            connection.setTcpNoDelay(true);
             while (true) {
                 String requestLine = line(in);
                 if (requestLine == null || requestLine.isEmpty()) {
@@ -81,9 +82,9 @@ final class LoopbackUpstreams implements AutoCloseable {
                 String path = parts.length > 1 ? URI.create(parts[1]).getPath() : "/";
                 Answer answer = answers.apply(new Request(parts[0], path, headers, body));
                 byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+                // Head and body in one write: two small writes wait out the client's delayed ACK.
                 out.write(("HTTP/1.1 " + answer.status() + " Priming\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(bytes);
+                        + "Content-Length: " + bytes.length + "\r\n\r\n" + answer.body()).getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
         } catch (IOException | RuntimeException ended) {
