@@ -32,14 +32,23 @@ public final class ColdStartBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int COLD_RUNS = Integer.getInteger("bench.coldRuns", 10);
     private static final int WARM_RUNS = Integer.getInteger("bench.warmRuns", 1000);
-    static final List<String> LAMBDA_JVM_FLAGS = LambdaLaunch.JVM_FLAGS;
+    /** Cold starts are on demand; warm and primed environments are SnapStart's, as the template deploys them. */
+    static final List<String> ON_DEMAND_FLAGS = LambdaLaunch.JVM_FLAGS;
+    /** -Dbench.warmFlags=on-demand measures the warm runs under the on-demand flags (C1 only) instead. */
+    static final List<String> WARM_FLAGS = "on-demand".equals(System.getProperty("bench.warmFlags"))
+            ? LambdaLaunch.JVM_FLAGS : LambdaLaunch.SNAPSTART_JVM_FLAGS;
 
     private final Path taskRoot;
     private final String ricClasspath;
     private final String testClasspath;
-    private final TestRig rig = new TestRig();
     private final Path scratch = Files.createTempDirectory("plaidknot-bench");
-    private final SampleEvents samples = new SampleEvents(rig);
+    /**
+     * A fresh world (simulators, table, key, secrets) per function, its table dropped after: a
+     * whole run holds thousands of items, and one table across all of it grew moto past the
+     * machine's memory (the first full run with Lambda-started warm JVMs hung at 21.8 GB).
+     */
+    private TestRig rig;
+    private SampleEvents samples;
     /** Classes the first invocation loaded, per function, by where they came from. */
     private final Map<String, Map<String, Long>> classesBySource = new java.util.LinkedHashMap<>();
 
@@ -50,17 +59,16 @@ public final class ColdStartBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        ColdStartBenchmark bench = new ColdStartBenchmark(Path.of(args[0]), args[1], args[2]);
-        try {
-            bench.run();
-        } finally {
-            bench.rig.close();
-        }
+        new ColdStartBenchmark(Path.of(args[0]), args[1], args[2]).run();
         System.exit(0);
     }
 
     private record Row(String function, Stats init, Stats firstInvoke, Stats total, double floorRatio, Stats warm,
-                       Stats overhead, double primedMs, long classesLoaded) {
+                       Stats overhead, Primed primed, long classesLoaded) {
+    }
+
+    /** The SnapStart hooks' own time (snapshot creation and restore) and the first invocation after them. */
+    private record Primed(double firstInvokeMs, double primingMs, double restoreHookMs) {
     }
 
     private record Stats(double median, double worst, double p50, double p99) {
@@ -84,23 +92,39 @@ public final class ColdStartBenchmark {
         List<Row> rows = new ArrayList<>();
         try (RuntimeApiDouble runtime = new RuntimeApiDouble()) {
             Path helloEvent = events.get("POST /create_link_token");
-            List<double[]> floorRuns = cold(runtime, HelloHandler.class.getName() + "::handleRequest", helloEvent, null, true);
-            Stats floor = Stats.of(floorRuns.stream().map(r -> r[0] + r[1]).toList());
-            rows.add(new Row("HelloHandler (floor)", Stats.of(floorRuns.stream().map(r -> r[0]).toList()),
-                    Stats.of(floorRuns.stream().map(r -> r[1]).toList()), floor, 1.0, null, null, 0, classesLoaded(runtime,
-                    HelloHandler.class.getName() + "::handleRequest", helloEvent, null, true)));
+            Stats floor;
+            try (var _ = freshWorld()) {
+                List<double[]> floorRuns = cold(runtime, HelloHandler.class.getName() + "::handleRequest", helloEvent, null, true);
+                floor = Stats.of(floorRuns.stream().map(r -> r[0] + r[1]).toList());
+                rows.add(new Row("HelloHandler (floor)", Stats.of(floorRuns.stream().map(r -> r[0]).toList()),
+                        Stats.of(floorRuns.stream().map(r -> r[1]).toList()), floor, 1.0, null, null, null, classesLoaded(runtime,
+                        HelloHandler.class.getName() + "::handleRequest", helloEvent, null, true)));
+            }
             for (Route route : routes) {
-                Path event = events.get(route.routeKey());
-                List<double[]> runs = cold(runtime, route.handler(), event, route, false);
-                Stats total = Stats.of(runs.stream().map(r -> r[0] + r[1]).toList());
-                WarmResult warm = warm(runtime, route, event);
-                rows.add(new Row(route.functionId(), Stats.of(runs.stream().map(r -> r[0]).toList()),
-                        Stats.of(runs.stream().map(r -> r[1]).toList()), total, total.median() / floor.median(),
-                        warm.handler(), warm.overhead(), primed(route, event),
-                        classesLoaded(runtime, route.handler(), event, route, false)));
+                try (var _ = freshWorld()) {
+                    Path event = events.get(route.routeKey());
+                    List<double[]> runs = cold(runtime, route.handler(), event, route, false);
+                    Stats total = Stats.of(runs.stream().map(r -> r[0] + r[1]).toList());
+                    WarmResult warm = warm(runtime, route, event);
+                    rows.add(new Row(route.functionId(), Stats.of(runs.stream().map(r -> r[0]).toList()),
+                            Stats.of(runs.stream().map(r -> r[1]).toList()), total, total.median() / floor.median(),
+                            warm.handler(), warm.overhead(), primed(route, event),
+                            classesLoaded(runtime, route.handler(), event, route, false)));
+                }
             }
         }
         print(rows);
+    }
+
+    /** Makes the rig one function is measured in; closing it drops its table and stops its simulators. */
+    private AutoCloseable freshWorld() {
+        rig = new TestRig();
+        samples = new SampleEvents(rig);
+        TestRig current = rig;
+        return () -> {
+            current.dynamo.deleteTable(d -> d.tableName(current.table));
+            current.close();
+        };
     }
 
     // ---- cold starts --------------------------------------------------------------------------
@@ -118,7 +142,8 @@ public final class ColdStartBenchmark {
     private double[] coldOnce(RuntimeApiDouble runtime, String handler, Path event, Route route, boolean floor,
                               Path classLog) throws Exception {
         runtime.arm(prepared(event, route).getBytes(StandardCharsets.UTF_8));
-        ProcessBuilder builder = lambdaProcess(runtime, handler, floor, classLog, "WARN", scratch.resolve("runtime.log"));
+        ProcessBuilder builder = lambdaProcess(runtime, handler, floor, classLog, "WARN", scratch.resolve("runtime.log"),
+                ON_DEMAND_FLAGS);
         long started = System.nanoTime();
         Process process = builder.start();
         try {
@@ -137,10 +162,10 @@ public final class ColdStartBenchmark {
 
     /** A JVM started as Lambda's java25 runtime starts one, its output to {@code log}. */
     private ProcessBuilder lambdaProcess(RuntimeApiDouble runtime, String handler, boolean floor, Path classLog,
-                                         String logLevel, Path log) {
+                                         String logLevel, Path log, List<String> flags) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LAMBDA_JVM_FLAGS);
+        command.addAll(flags);
         if (classLog != null) {
             command.add("-Xlog:class+load=info:file=" + classLog);
         }
@@ -208,7 +233,7 @@ public final class ColdStartBenchmark {
             }
         });
         Path log = scratch.resolve("warm-" + route.functionId() + ".log");
-        Process process = lambdaProcess(runtime, route.handler(), false, null, "INFO", log).start();
+        Process process = lambdaProcess(runtime, route.handler(), false, null, "INFO", log, WARM_FLAGS).start();
         try {
             if (!runtime.awaitAnswer(3_600) || runtime.errorBody() != null) {
                 throw new IllegalStateException(route.routeKey() + " warm runs did not finish; see " + log);
@@ -247,12 +272,12 @@ public final class ColdStartBenchmark {
         return new WarmResult(Stats.of(times), Stats.of(overheads));
     }
 
-    private double primed(Route route, Path event) throws Exception {
+    private Primed primed(Route route, Path event) throws Exception {
         Path file = scratch.resolve("primed-event.json");
         Files.writeString(file, prepared(event, route));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LAMBDA_JVM_FLAGS);
+        command.addAll(LambdaLaunch.SNAPSTART_JVM_FLAGS);
         command.addAll(List.of("-cp", testClasspath, PrimedFirstInvoke.class.getName(),
                 route.handler().split("::")[0], file.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -266,14 +291,19 @@ public final class ColdStartBenchmark {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
+        Map<String, String> figures = new HashMap<>();
         for (String line : output.split("\n")) {
-            if (line.startsWith("PRIMED_FIRST_INVOKE_US")) {
-                String[] parts = line.split(" ");
-                if (!parts[3].startsWith("2")) {
-                    throw new IllegalStateException("primed " + route.routeKey() + " answered " + parts[3]);
-                }
-                return Long.parseLong(parts[1]) / 1000.0;
+            String[] parts = line.strip().split(" ");
+            if (parts.length >= 2 && parts[0].endsWith("_US")) {
+                figures.put(parts[0], parts[1]);
             }
+            if (parts[0].equals("PRIMED_FIRST_INVOKE_US") && !parts[3].startsWith("2")) {
+                throw new IllegalStateException("primed " + route.routeKey() + " answered " + parts[3]);
+            }
+        }
+        if (figures.keySet().containsAll(List.of("PRIMING_US", "RESTORE_HOOK_US", "PRIMED_FIRST_INVOKE_US"))) {
+            return new Primed(Long.parseLong(figures.get("PRIMED_FIRST_INVOKE_US")) / 1000.0,
+                    Long.parseLong(figures.get("PRIMING_US")) / 1000.0, Long.parseLong(figures.get("RESTORE_HOOK_US")) / 1000.0);
         }
         throw new IllegalStateException("primed run of " + route.routeKey() + " printed no timing:\n" + output);
     }
@@ -303,8 +333,10 @@ public final class ColdStartBenchmark {
         System.out.println();
         System.out.printf(Locale.ROOT, "Cold start and warm overhead, %d cold JVMs and %d warm invocations per function (in one Lambda-started JVM each), %s, %d cores%n",
                 COLD_RUNS, WARM_RUNS, System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "Lambda JVM flags: %s; package (classes + dependency jars, one for all functions): %.1f MB%n",
-                String.join(" ", LAMBDA_JVM_FLAGS), packageBytes / 1e6);
+        System.out.printf(Locale.ROOT, "JVM flags: cold (on demand) %s; warm %s; primed (SnapStart) %s%n",
+                String.join(" ", ON_DEMAND_FLAGS), String.join(" ", WARM_FLAGS), String.join(" ", LambdaLaunch.SNAPSTART_JVM_FLAGS));
+        System.out.printf(Locale.ROOT, "Package (classes + dependency jars, one for all functions): %.1f MB%n",
+                packageBytes / 1e6);
         System.out.printf(Locale.ROOT, "| %-30s | %-17s | %-17s | %-17s | %-8s | %-15s | %-12s | %-17s | %-7s |%n",
                 "function", "init ms med/worst", "1st inv med/worst", "cold ms med/worst", "x floor", "warm p50/p99 ms",
                 "ovh p99 ms", "primed 1st ms (x)", "classes");
@@ -314,9 +346,14 @@ public final class ColdStartBenchmark {
                     row.firstInvoke().worst(), row.total().median(), row.total().worst(), row.floorRatio(),
                     row.warm() == null ? "-" : String.format(Locale.ROOT, "%.2f / %.2f", row.warm().p50(), row.warm().p99()),
                     row.overhead() == null ? "-" : String.format(Locale.ROOT, "%.2f", row.overhead().p99()),
-                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.1f (%.1f)", row.primedMs(), row.primedMs() / row.warm().p50()),
+                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.1f (%.1f)", row.primed().firstInvokeMs(),
+                            row.primed().firstInvokeMs() / row.warm().p50()),
                     row.classesLoaded());
         }
+        System.out.println();
+        System.out.println("SnapStart hooks' own time, ms (priming before the checkpoint / the restore hook):");
+        rows.stream().filter(row -> row.primed() != null).forEach(row -> System.out.printf(Locale.ROOT,
+                "  %-30s %.0f / %.0f%n", row.function(), row.primed().primingMs(), row.primed().restoreHookMs()));
         System.out.println();
         System.out.println("Classes loaded by the first invocation, by where they came from (the ten largest):");
         classesBySource.forEach((function, bySource) -> System.out.printf(Locale.ROOT, "  %-30s %s%n", function,

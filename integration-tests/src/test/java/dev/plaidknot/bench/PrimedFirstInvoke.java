@@ -19,10 +19,12 @@ public final class PrimedFirstInvoke {
     public static void main(String[] args) throws Exception {
         Class<?> type = Class.forName(args[0]);
         Object handler = type.getConstructor().newInstance();
-        SnapStartPriming priming = new SnapStartPriming(Wiring.shared());
-        priming.beforeCheckpoint(null);
+        SnapStartPriming hooks = new SnapStartPriming(Wiring.shared());
+        long priming = System.nanoTime();
+        hooks.beforeCheckpoint(null);
+        System.err.println("PRIMING_US " + (System.nanoTime() - priming) / 1_000);
         long restoring = System.nanoTime();
-        priming.afterRestore(null);
+        hooks.afterRestore(null);
         System.err.println("RESTORE_HOOK_US " + (System.nanoTime() - restoring) / 1_000);
         APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(args[1]);
         var method = type.getMethod("handleRequest", APIGatewayV2HTTPEvent.class, Context.class);
