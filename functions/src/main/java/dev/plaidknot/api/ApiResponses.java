@@ -1,9 +1,8 @@
 package dev.plaidknot.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,7 +12,7 @@ public final class ApiResponses {
     private ApiResponses() {
     }
 
-    public static APIGatewayV2HTTPResponse json(int status, JsonNode body) {
+    public static APIGatewayV2HTTPResponse json(int status, JsonElement body) {
         return response(status, body, Map.of());
     }
 
@@ -25,38 +24,34 @@ public final class ApiResponses {
     }
 
     public static APIGatewayV2HTTPResponse error(ErrorBody error) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ObjectNode inner = body.putObject("error");
-        inner.put("code", error.code());
-        inner.put("message", error.message());
+        JsonObject inner = new JsonObject();
+        inner.addProperty("code", error.code());
+        inner.addProperty("message", error.message());
         if (error.plaidErrorCode() != null) {
-            inner.put("plaid_error_code", error.plaidErrorCode());
+            inner.addProperty("plaid_error_code", error.plaidErrorCode());
         }
         if (error.requestId() != null) {
-            inner.put("request_id", error.requestId());
+            inner.addProperty("request_id", error.requestId());
         }
         if (error.displayMessage() != null) {
-            inner.put("display_message", error.displayMessage());
+            inner.addProperty("display_message", error.displayMessage());
         }
         if (error.knotErrorCode() != null) {
-            inner.put("knot_error_code", error.knotErrorCode());
+            inner.addProperty("knot_error_code", error.knotErrorCode());
         }
+        JsonObject body = new JsonObject();
+        body.add("error", inner);
         Map<String, String> headers = error.retryAfterSeconds() == null
                 ? Map.of()
                 : Map.of("Retry-After", Long.toString(error.retryAfterSeconds()));
         return response(error.status(), body, headers);
     }
 
-    private static APIGatewayV2HTTPResponse response(int status, JsonNode body, Map<String, String> extraHeaders) {
+    private static APIGatewayV2HTTPResponse response(int status, JsonElement body, Map<String, String> extraHeaders) {
         Map<String, String> headers = new HashMap<>(extraHeaders);
         headers.put("Content-Type", "application/json");
         headers.put("Cache-Control", "no-store");
-        String text;
-        try {
-            text = Json.MAPPER.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree could not be written", e);
-        }
+        String text = Json.write(body);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
                 .withHeaders(headers)

@@ -1,12 +1,8 @@
 package dev.plaidknot.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -23,16 +19,16 @@ public final class JsonBody {
     }
 
     /** The body as an object; an absent or blank body is an empty object. */
-    public static ObjectNode parseOptional(APIGatewayV2HTTPEvent event) {
+    public static JsonObject parseOptional(APIGatewayV2HTTPEvent event) {
         byte[] bytes = rawBytes(event);
         if (isBlank(bytes)) {
-            return Json.MAPPER.createObjectNode();
+            return new JsonObject();
         }
         return parseObject(bytes);
     }
 
     /** The body as an object; an absent body is a 400. */
-    public static ObjectNode parseRequired(APIGatewayV2HTTPEvent event) {
+    public static JsonObject parseRequired(APIGatewayV2HTTPEvent event) {
         byte[] bytes = rawBytes(event);
         if (isBlank(bytes)) {
             throw ApiError.badRequest("request body is required: a JSON object");
@@ -77,31 +73,26 @@ public final class JsonBody {
         return true;
     }
 
-    public static ObjectNode parseObject(byte[] bytes) {
-        JsonNode node;
+    public static JsonObject parseObject(byte[] bytes) {
+        JsonElement value;
         try {
-            node = Json.MAPPER.readTree(bytes);
-        } catch (StreamConstraintsException e) {
-            throw ApiError.badRequest("request body is nested too deeply or holds an oversized value");
-        } catch (JsonProcessingException e) {
+            value = Json.parse(bytes);
+        } catch (Json.Malformed e) {
             throw ApiError.badRequest(describe(e));
-        } catch (IOException e) {
-            throw ApiError.badRequest("request body could not be read as JSON");
         }
-        if (node == null || !node.isObject()) {
+        if (!value.isJsonObject()) {
             throw ApiError.badRequest("request body must be a JSON object");
         }
-        return (ObjectNode) node;
+        return value.getAsJsonObject();
     }
 
-    private static String describe(JsonProcessingException e) {
-        String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
-                ? "request body has a duplicate field"
-                : "request body is not valid JSON";
-        JsonLocation at = e.getLocation();
-        if (at == null || at.getLineNr() < 1) {
-            return what;
-        }
-        return what + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    private static String describe(Json.Malformed e) {
+        String what = switch (e.fault()) {
+            case NOT_UTF8 -> "request body is not valid JSON: it is not UTF-8";
+            case DUPLICATE_FIELD -> "request body has a duplicate field";
+            case TOO_DEEP, OVERSIZED_VALUE -> "request body is nested too deeply or holds an oversized value";
+            case SYNTAX -> "request body is not valid JSON";
+        };
+        return e.line() < 1 ? what : what + " (line " + e.line() + ", column " + e.column() + ")";
     }
 }

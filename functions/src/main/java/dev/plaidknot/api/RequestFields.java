@@ -1,7 +1,8 @@
 package dev.plaidknot.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,20 +17,20 @@ public final class RequestFields {
     /** Plaid's item and account ids: letters and digits (plus - and _ for our own test ids). */
     public static final Pattern PLAID_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
-    private final ObjectNode body;
+    private final JsonObject body;
     private final String where;
 
-    private RequestFields(ObjectNode body, String where) {
+    private RequestFields(JsonObject body, String where) {
         this.body = body;
         this.where = where;
     }
 
-    public static RequestFields of(ObjectNode body) {
+    public static RequestFields of(JsonObject body) {
         return new RequestFields(body, "");
     }
 
     /** The fields of a nested object, for messages such as {@code accounts[2].id}. */
-    public static RequestFields nested(ObjectNode body, String where) {
+    public static RequestFields nested(JsonObject body, String where) {
         return new RequestFields(body, where + ".");
     }
 
@@ -39,14 +40,14 @@ public final class RequestFields {
     }
 
     public Optional<String> optionalString(String field, Pattern format, String formatDescription) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
+        JsonElement value = body.get(field);
+        if (value == null || value.isJsonNull()) {
             return Optional.empty();
         }
-        if (!value.isTextual()) {
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
             throw ApiError.badRequest(where + field + " must be a string");
         }
-        String text = value.textValue();
+        String text = value.getAsString();
         if (!isWellFormed(text) || !format.matcher(text).matches()) {
             throw ApiError.badRequest(where + field + " must be " + formatDescription);
         }
@@ -72,26 +73,26 @@ public final class RequestFields {
         return true;
     }
 
-    public Optional<JsonNode> optionalArray(String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
+    public Optional<JsonArray> optionalArray(String field) {
+        JsonElement value = body.get(field);
+        if (value == null || value.isJsonNull()) {
             return Optional.empty();
         }
-        if (!value.isArray()) {
+        if (!value.isJsonArray()) {
             throw ApiError.badRequest(where + field + " must be an array");
         }
-        return Optional.of(value);
+        return Optional.of(value.getAsJsonArray());
     }
 
-    public Optional<ObjectNode> optionalObject(String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
+    public Optional<JsonObject> optionalObject(String field) {
+        JsonElement value = body.get(field);
+        if (value == null || value.isJsonNull()) {
             return Optional.empty();
         }
-        if (!value.isObject()) {
+        if (!value.isJsonObject()) {
             throw ApiError.badRequest(where + field + " must be an object");
         }
-        return Optional.of((ObjectNode) value);
+        return Optional.of(value.getAsJsonObject());
     }
 
     public void rejectAnyField(String why) {
@@ -102,8 +103,7 @@ public final class RequestFields {
 
     /** Refuses fields this route does not know, rather than silently ignoring them. */
     public void rejectFieldsOtherThan(Set<String> known) {
-        for (var names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
+        for (String name : body.keySet()) {
             if (!known.contains(name)) {
                 throw ApiError.badRequest(where + "fields other than " + new TreeSet<>(known) + " are not accepted");
             }

@@ -48,10 +48,10 @@ public final class CreateLinkTokenHandler implements RequestHandler<APIGatewayV2
             LinkToken token = itemId.isPresent()
                     ? linkTokens.get().createForUpdate(userId, itemId.get())
                     : linkTokens.get().create(userId);
-            return ApiResponses.json(200, Json.MAPPER.createObjectNode()
+            return ApiResponses.json(200, Json.fields()
                     .put("link_token", token.linkToken())
                     .put("expiration", token.expiration())
-                    .put("request_id", token.requestId()));
+                    .put("request_id", token.requestId()).build());
         });
     }
 }

@@ -48,10 +48,10 @@ public final class KnotSessionHandler implements RequestHandler<APIGatewayV2HTTP
             String cardId = body.requiredString("card_id", CARD_ID, "the issuer's card id (1 to 128 of A-Z a-z 0-9 . _ : -)");
             Optional<String> accountId = body.optionalString("account_id", RequestFields.PLAID_ID, "a Plaid account id");
             KnotSession session = sessions.get().create(userId, cardId, accountId);
-            return ApiResponses.json(201, Json.MAPPER.createObjectNode()
+            return ApiResponses.json(201, Json.fields()
                     .put("session", session.session())
                     .put("environment", session.environment())
-                    .put("transactions_linked", session.transactionsLinked()));
+                    .put("transactions_linked", session.transactionsLinked()).build());
         });
     }
 }

@@ -4,14 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import dev.plaidknot.Wiring;
 import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiRequest;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.CallerIdentity;
-import dev.plaidknot.api.Json;
 import dev.plaidknot.vault.TokenVault.AccountView;
 import dev.plaidknot.vault.TokenVault.ItemPage;
 import dev.plaidknot.vault.TokenVault.ItemView;
@@ -49,31 +48,36 @@ public final class ListItemsHandler implements RequestHandler<APIGatewayV2HTTPEv
         });
     }
 
-    private static ObjectNode toJson(ItemPage page) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode list = body.putArray("items");
+    private static JsonObject toJson(ItemPage page) {
+        JsonArray list = new JsonArray();
         for (ItemView item : page.items()) {
-            ObjectNode node = list.addObject();
-            node.put("item_id", item.itemId());
-            ObjectNode institution = node.putObject("institution");
-            institution.put("institution_id", item.institutionId());
-            institution.put("name", item.institutionName());
-            node.put("status", item.status());
-            node.put("status_reason", item.statusReason());
-            node.put("created_at", item.createdAt());
-            ArrayNode accounts = node.putArray("accounts");
+            JsonObject entry = new JsonObject();
+            entry.addProperty("item_id", item.itemId());
+            JsonObject institution = new JsonObject();
+            institution.addProperty("institution_id", item.institutionId());
+            institution.addProperty("name", item.institutionName());
+            entry.add("institution", institution);
+            entry.addProperty("status", item.status());
+            entry.addProperty("status_reason", item.statusReason());
+            entry.addProperty("created_at", item.createdAt());
+            JsonArray accounts = new JsonArray();
             for (AccountView account : item.accounts()) {
-                accounts.addObject()
-                        .put("account_id", account.accountId())
-                        .put("name", account.name())
-                        .put("mask", account.mask())
-                        .put("type", account.type())
-                        .put("subtype", account.subtype())
-                        .put("status", account.status())
-                        .put("processor_token_status", account.processorTokenStatus());
+                JsonObject a = new JsonObject();
+                a.addProperty("account_id", account.accountId());
+                a.addProperty("name", account.name());
+                a.addProperty("mask", account.mask());
+                a.addProperty("type", account.type());
+                a.addProperty("subtype", account.subtype());
+                a.addProperty("status", account.status());
+                a.addProperty("processor_token_status", account.processorTokenStatus());
+                accounts.add(a);
             }
+            entry.add("accounts", accounts);
+            list.add(entry);
         }
-        body.put("next_cursor", page.nextCursor());
+        JsonObject body = new JsonObject();
+        body.add("items", list);
+        body.addProperty("next_cursor", page.nextCursor());
         return body;
     }
 }

@@ -47,7 +47,7 @@ public final class PlaidWebhookHandler implements RequestHandler<APIGatewayV2HTT
             VerifiedWebhook webhook = verifier.get().verify(
                     ApiRequest.header(event, "Plaid-Verification").orElse(null), body);
             ItemWebhooks.Outcome outcome = webhooks.get().handle(webhook, JsonBody.parseObject(body));
-            return ApiResponses.json(200, Json.MAPPER.createObjectNode().put("outcome", outcome.name().toLowerCase()));
+            return ApiResponses.json(200, Json.fields().put("outcome", outcome.name().toLowerCase()).build());
         });
     }
 }

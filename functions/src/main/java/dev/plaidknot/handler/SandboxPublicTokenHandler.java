@@ -38,9 +38,9 @@ public final class SandboxPublicTokenHandler implements RequestHandler<APIGatewa
             CallerIdentity.of(event);
             RequestFields.of(JsonBody.parseOptional(event)).rejectAnyField("sandbox/public_token takes no fields");
             String publicToken = tokens.get().create();
-            return ApiResponses.json(201, Json.MAPPER.createObjectNode()
+            return ApiResponses.json(201, Json.fields()
                     .put("public_token", publicToken)
-                    .put("institution_id", SandboxPublicTokens.FIRST_PLATYPUS_BANK));
+                    .put("institution_id", SandboxPublicTokens.FIRST_PLATYPUS_BANK).build());
         });
     }
 }

@@ -1,8 +1,7 @@
 package dev.plaidknot.knot;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.api.RequestBudget;
 import dev.plaidknot.api.RetryPolicy;
@@ -35,7 +34,7 @@ public final class KnotApiGateway implements KnotGateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(KnotApiGateway.class);
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
-    private static final long MAX_BODY_BYTES = 64 * 1024;
+    private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_MESSAGE_LENGTH = 200;
 
     private final OkHttpClient http;
@@ -60,19 +59,14 @@ public final class KnotApiGateway implements KnotGateway {
 
     @Override
     public String createCardSwitcherSession(String externalUserId, String cardId, String processorToken) {
-        ObjectNode body = Json.MAPPER.createObjectNode()
+        Json.Fields body = Json.fields()
                 .put("type", "card_switcher")
                 .put("external_user_id", externalUserId)
                 .put("card_id", cardId);
         if (processorToken != null) {
             body.put("processor_token", processorToken);
         }
-        String json;
-        try {
-            json = Json.MAPPER.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree could not be written", e);
-        }
+        String json = Json.write(body.build());
         return retry.run(attempt -> {
             long started = System.nanoTime();
             try {
@@ -117,7 +111,7 @@ public final class KnotApiGateway implements KnotGateway {
         Call call = http.newCall(request);
         call.timeout().timeout(Math.min(callTimeout.toMillis(), budget.toMillis()), TimeUnit.MILLISECONDS);
         try (Response response = call.execute()) {
-            JsonNode answer = read(response.body());
+            JsonObject answer = read(response.body());
             if (!response.isSuccessful()) {
                 throw new KnotFailure(KnotFailure.Kind.REJECTED, response.code(), text(answer, "error_code"),
                         safeMessage(text(answer, "error_message"), processorToken));
@@ -134,15 +128,20 @@ public final class KnotApiGateway implements KnotGateway {
         }
     }
 
-    private static JsonNode read(ResponseBody body) throws IOException {
+    private static JsonObject read(ResponseBody body) throws IOException {
         if (body == null || body.contentLength() > MAX_BODY_BYTES) {
-            return Json.MAPPER.createObjectNode();
+            return new JsonObject();
+        }
+        // Bounded even when the length is not declared (chunked).
+        byte[] bytes = body.byteStream().readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            return new JsonObject();
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(body.byteStream());
-            return node == null ? Json.MAPPER.createObjectNode() : node;
-        } catch (JsonProcessingException e) {
-            return Json.MAPPER.createObjectNode();
+            JsonElement node = Json.parse(bytes);
+            return node.isJsonObject() ? node.getAsJsonObject() : new JsonObject();
+        } catch (Json.Malformed e) {
+            return new JsonObject();
         }
     }
 
@@ -163,8 +162,7 @@ public final class KnotApiGateway implements KnotGateway {
         return message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH) : message;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isTextual() ? value.textValue() : null;
+    private static String text(JsonObject node, String field) {
+        return Json.text(node, field).orElse(null);
     }
 }

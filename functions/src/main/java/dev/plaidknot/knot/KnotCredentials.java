@@ -1,9 +1,8 @@
 package dev.plaidknot.knot;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.google.gson.JsonObject;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.config.Misconfiguration;
-import java.io.IOException;
 
 /**
  * Knot's keys as their Secrets Manager secret holds them:
@@ -12,25 +11,22 @@ import java.io.IOException;
 public record KnotCredentials(String clientId, String secret, KnotEnvironment environment) {
 
     public static KnotCredentials parse(String secretString) {
-        JsonNode node;
+        JsonObject node;
         try {
-            node = Json.MAPPER.readTree(secretString);
-        } catch (IOException e) {
-            throw new Misconfiguration("the Knot secret is not a JSON object");
-        }
-        if (node == null || !node.isObject()) {
+            node = Json.parse(secretString).getAsJsonObject();
+        } catch (Json.Malformed | IllegalStateException e) {
             throw new Misconfiguration("the Knot secret is not a JSON object");
         }
         return new KnotCredentials(text(node, "client_id"), text(node, "secret"),
                 KnotEnvironment.parse(text(node, "environment")));
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+    private static String text(JsonObject node, String field) {
+        String value = Json.text(node, field).orElse("");
+        if (value.isBlank()) {
             throw new Misconfiguration("the Knot secret has no " + field);
         }
-        return value.asText().strip();
+        return value.strip();
     }
 
     @Override

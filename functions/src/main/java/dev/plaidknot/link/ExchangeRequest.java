@@ -1,7 +1,8 @@
 package dev.plaidknot.link;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.RequestFields;
 import java.util.ArrayList;
@@ -27,12 +28,12 @@ public record ExchangeRequest(String publicToken, List<String> selectedAccountId
     private static final Pattern INSTITUTION_NAME = Pattern.compile("[^\\p{Cntrl}]{1,200}");
     private static final int MAX_ACCOUNTS = 100;
 
-    public static ExchangeRequest parse(ObjectNode body) {
+    public static ExchangeRequest parse(JsonObject body) {
         RequestFields fields = RequestFields.of(body);
         String publicToken = fields.requiredString("public_token", PUBLIC_TOKEN,
                 "the public_token from Plaid Link's onSuccess (public-<environment>-<uuid>)");
         List<String> accountIds = fields.optionalArray("accounts").map(ExchangeRequest::accountIds).orElse(List.of());
-        Optional<ObjectNode> institution = fields.optionalObject("institution");
+        Optional<JsonObject> institution = fields.optionalObject("institution");
         Optional<String> institutionId = institution.flatMap(i -> RequestFields.nested(i, "institution")
                 .optionalString("institution_id", INSTITUTION_ID, "a Plaid institution id (ins_…)"));
         Optional<String> institutionName = institution.flatMap(i -> RequestFields.nested(i, "institution")
@@ -40,18 +41,18 @@ public record ExchangeRequest(String publicToken, List<String> selectedAccountId
         return new ExchangeRequest(publicToken, accountIds, institutionId, institutionName);
     }
 
-    private static List<String> accountIds(JsonNode accounts) {
+    private static List<String> accountIds(JsonArray accounts) {
         if (accounts.size() > MAX_ACCOUNTS) {
             throw ApiError.badRequest("accounts may hold at most " + MAX_ACCOUNTS + " entries");
         }
         Set<String> ids = new LinkedHashSet<>();
         for (int i = 0; i < accounts.size(); i++) {
-            JsonNode account = accounts.get(i);
+            JsonElement account = accounts.get(i);
             String where = "accounts[" + i + "]";
-            if (!account.isObject()) {
+            if (!account.isJsonObject()) {
                 throw ApiError.badRequest(where + " must be an object, as in Link's metadata.accounts");
             }
-            String id = RequestFields.nested((ObjectNode) account, where)
+            String id = RequestFields.nested(account.getAsJsonObject(), where)
                     .requiredString("id", RequestFields.PLAID_ID, "a Plaid account id");
             if (!ids.add(id)) {
                 throw ApiError.badRequest(where + ".id repeats an earlier account");

@@ -1,9 +1,8 @@
 package dev.plaidknot.link;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.plaidknot.api.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,50 +22,55 @@ public record ExchangeResult(String itemId, String institutionId, String institu
         return new ExchangeResult(itemId, institutionId, institutionName, List.copyOf(replaced), unmatchedAccountIds);
     }
 
-    public ObjectNode toJson() {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("item_id", itemId);
+    public JsonObject toJson() {
+        JsonObject body = new JsonObject();
+        body.addProperty("item_id", itemId);
         if (institutionId != null) {
-            ObjectNode institution = body.putObject("institution");
-            institution.put("institution_id", institutionId);
-            institution.put("name", institutionName);
+            JsonObject institution = new JsonObject();
+            institution.addProperty("institution_id", institutionId);
+            institution.addProperty("name", institutionName);
+            body.add("institution", institution);
         }
-        ArrayNode list = body.putArray("accounts");
+        JsonArray list = new JsonArray();
         for (LinkedAccount account : accounts) {
-            list.addObject()
-                    .put("account_id", account.accountId())
-                    .put("name", account.name())
-                    .put("mask", account.mask())
-                    .put("type", account.type())
-                    .put("subtype", account.subtype())
-                    .put("processor_token_status", account.processorTokenStatus());
+            JsonObject entry = new JsonObject();
+            entry.addProperty("account_id", account.accountId());
+            entry.addProperty("name", account.name());
+            entry.addProperty("mask", account.mask());
+            entry.addProperty("type", account.type());
+            entry.addProperty("subtype", account.subtype());
+            entry.addProperty("processor_token_status", account.processorTokenStatus());
+            list.add(entry);
         }
+        body.add("accounts", list);
         if (!unmatchedAccountIds.isEmpty()) {
-            ArrayNode unmatched = body.putArray("unmatched_account_ids");
+            JsonArray unmatched = new JsonArray();
             unmatchedAccountIds.forEach(unmatched::add);
+            body.add("unmatched_account_ids", unmatched);
         }
         return body;
     }
 
     /** Reads back what {@link #toJson()} wrote (the exchange ledger keeps it for retries). */
     public static ExchangeResult fromJson(String json) {
-        JsonNode body;
+        JsonObject body;
         try {
-            body = Json.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored exchange result is not JSON", e);
+            body = Json.parse(json).getAsJsonObject();
+        } catch (Json.Malformed | IllegalStateException e) {
+            throw new IllegalStateException("a stored exchange result is not a JSON object", e);
         }
         List<LinkedAccount> accounts = new ArrayList<>();
-        for (JsonNode a : body.path("accounts")) {
-            accounts.add(new LinkedAccount(a.path("account_id").asText(), a.path("name").textValue(),
-                    a.path("mask").textValue(), a.path("type").textValue(), a.path("subtype").textValue(),
-                    a.path("processor_token_status").asText()));
+        for (JsonElement element : Json.array(body, "accounts")) {
+            JsonObject a = element.isJsonObject() ? element.getAsJsonObject() : new JsonObject();
+            accounts.add(new LinkedAccount(Json.text(a, "account_id").orElse(""), Json.text(a, "name").orElse(null),
+                    Json.text(a, "mask").orElse(null), Json.text(a, "type").orElse(null),
+                    Json.text(a, "subtype").orElse(null), Json.text(a, "processor_token_status").orElse("")));
         }
         List<String> unmatched = new ArrayList<>();
-        body.path("unmatched_account_ids").forEach(id -> unmatched.add(id.asText()));
-        JsonNode institution = body.path("institution");
-        return new ExchangeResult(body.path("item_id").asText(),
-                institution.path("institution_id").textValue(), institution.path("name").textValue(),
+        Json.array(body, "unmatched_account_ids").forEach(id -> unmatched.add(id.getAsString()));
+        JsonObject institution = Json.object(body, "institution");
+        return new ExchangeResult(Json.text(body, "item_id").orElse(""),
+                Json.text(institution, "institution_id").orElse(null), Json.text(institution, "name").orElse(null),
                 accounts, unmatched);
     }
 }

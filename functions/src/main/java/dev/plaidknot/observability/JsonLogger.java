@@ -1,7 +1,6 @@
 package dev.plaidknot.observability;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import org.slf4j.spi.LoggingEventAware;
  */
 final class JsonLogger extends AbstractLogger implements LoggingEventAware {
 
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final Level threshold;
     private final String shortName;
@@ -74,47 +72,49 @@ final class JsonLogger extends AbstractLogger implements LoggingEventAware {
 
     private void write(Level level, String pattern, Object[] arguments, Throwable throwable, List<KeyValuePair> pairs) {
         StringWriter line = new StringWriter(256);
-        try (JsonGenerator json = JSON.createGenerator(line)) {
-            json.writeStartObject();
-            json.writeStringField("timestamp", Instant.now().toString());
-            json.writeStringField("level", level.name());
-            json.writeStringField("logger", shortName);
-            json.writeStringField("message", arguments == null || arguments.length == 0
+        try (JsonWriter json = new JsonWriter(line)) {
+            json.beginObject();
+            json.name("timestamp").value(Instant.now().toString());
+            json.name("level").value(level.name());
+            json.name("logger").value(shortName);
+            json.name("message").value(arguments == null || arguments.length == 0
                     ? pattern : MessageFormatter.basicArrayFormat(pattern, arguments));
             Map<String, String> context = mdc.getCopyOfContextMap();
             if (context != null) {
                 for (Map.Entry<String, String> entry : context.entrySet()) {
-                    json.writeStringField(entry.getKey(), entry.getValue());
+                    json.name(entry.getKey()).value(entry.getValue());
                 }
             }
             for (KeyValuePair pair : pairs) {
                 writeValue(json, pair.key, pair.value);
             }
             if (throwable != null) {
-                json.writeStringField("exception", throwable.getClass().getName());
+                json.name("exception").value(throwable.getClass().getName());
             }
-            json.writeEndObject();
+            json.endObject();
         } catch (IOException e) {
             return;
         }
         System.out.println(line);
     }
 
-    private static void writeValue(JsonGenerator json, String key, Object value) throws IOException {
+    private static void writeValue(JsonWriter json, String key, Object value) throws IOException {
         switch (value) {
-            case null -> json.writeNullField(key);
-            case Integer i -> json.writeNumberField(key, i);
-            case Long l -> json.writeNumberField(key, l);
-            case Double d -> json.writeNumberField(key, d);
-            case Boolean b -> json.writeBooleanField(key, b);
+            case null -> json.name(key).nullValue();
+            case Integer i -> json.name(key).value(i);
+            case Long l -> json.name(key).value(l);
+            // Gson refuses NaN and the infinities as numbers; a log line must still be written.
+            case Double d when d.isNaN() || d.isInfinite() -> json.name(key).value(d.toString());
+            case Double d -> json.name(key).value(d);
+            case Boolean b -> json.name(key).value(b);
             case Map<?, ?> map -> {
-                json.writeObjectFieldStart(key);
+                json.name(key).beginObject();
                 for (Map.Entry<?, ?> entry : map.entrySet()) {
                     writeValue(json, String.valueOf(entry.getKey()), entry.getValue());
                 }
-                json.writeEndObject();
+                json.endObject();
             }
-            default -> json.writeStringField(key, String.valueOf(value));
+            default -> json.name(key).value(String.valueOf(value));
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.plaidknot.observability;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ public final class Telemetry {
     public static final String NAMESPACE = envOr("METRICS_NAMESPACE", "PlaidKnot");
     public static final String SERVICE = envOr("SERVICE_NAME", "plaid-knot");
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final AtomicBoolean COLD = new AtomicBoolean(true);
     private static final ThreadLocal<Observation> CURRENT = new ThreadLocal<>();
 
@@ -118,48 +116,48 @@ public final class Telemetry {
     /** One EMF document: the metrics under [Service] (and [Service, dimension] when given). */
     private static String document(String route, Map<String, Integer> metrics, String dimension, String value) {
         StringWriter line = new StringWriter(256);
-        try (JsonGenerator json = JSON.createGenerator(line)) {
-            json.writeStartObject();
-            json.writeObjectFieldStart("_aws");
-            json.writeNumberField("Timestamp", System.currentTimeMillis());
-            json.writeArrayFieldStart("CloudWatchMetrics");
-            json.writeStartObject();
-            json.writeStringField("Namespace", NAMESPACE);
-            json.writeArrayFieldStart("Dimensions");
-            json.writeStartArray();
-            json.writeString("Service");
-            json.writeEndArray();
+        try (JsonWriter json = new JsonWriter(line)) {
+            json.beginObject();
+            json.name("_aws").beginObject();
+            json.name("Timestamp").value(System.currentTimeMillis());
+            json.name("CloudWatchMetrics").beginArray();
+            json.beginObject();
+            json.name("Namespace").value(NAMESPACE);
+            json.name("Dimensions").beginArray();
+            json.beginArray();
+            json.value("Service");
+            json.endArray();
             if (dimension != null) {
-                json.writeStartArray();
-                json.writeString("Service");
-                json.writeString(dimension);
-                json.writeEndArray();
+                json.beginArray();
+                json.value("Service");
+                json.value(dimension);
+                json.endArray();
             }
-            json.writeEndArray();
-            json.writeArrayFieldStart("Metrics");
+            json.endArray();
+            json.name("Metrics").beginArray();
             for (String metric : metrics.keySet()) {
-                json.writeStartObject();
-                json.writeStringField("Name", metric);
-                json.writeStringField("Unit", "Count");
-                json.writeEndObject();
+                json.beginObject();
+                json.name("Name").value(metric);
+                json.name("Unit").value("Count");
+                json.endObject();
             }
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeStringField("Service", SERVICE);
+            json.endArray();
+            json.endObject();
+            json.endArray();
+            json.endObject();
+            json.name("Service").value(SERVICE);
             if (dimension != null) {
-                json.writeStringField(dimension, value);
+                json.name(dimension).value(value);
             }
-            json.writeStringField("route", route);
+            json.name("route").value(route);
             String requestId = MDC.get("lambda_request_id");
             if (requestId != null) {
-                json.writeStringField("lambda_request_id", requestId);
+                json.name("lambda_request_id").value(requestId);
             }
             for (Map.Entry<String, Integer> metric : metrics.entrySet()) {
-                json.writeNumberField(metric.getKey(), metric.getValue());
+                json.name(metric.getKey()).value(metric.getValue());
             }
-            json.writeEndObject();
+            json.endObject();
         } catch (IOException e) {
             throw new IllegalStateException("a metric line could not be written", e);
         }

@@ -1,7 +1,6 @@
 package dev.plaidknot.observability;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.DatagramPacket;
@@ -21,7 +20,6 @@ import java.util.HexFormat;
  */
 public final class Tracing {
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String HEADER = "{\"format\":\"json\",\"version\":1}\n";
 
     private static volatile DatagramSocket socket;
@@ -57,30 +55,30 @@ public final class Tracing {
             return;
         }
         StringWriter document = new StringWriter(256);
-        try (JsonGenerator json = JSON.createGenerator(document)) {
-            json.writeStartObject();
-            json.writeStringField("name", name);
-            json.writeStringField("id", HexFormat.of().toHexDigits(IDS.nextLong()));
-            json.writeStringField("trace_id", root);
-            json.writeStringField("parent_id", parent);
-            json.writeStringField("type", "subsegment");
-            json.writeStringField("namespace", namespace);
-            json.writeNumberField("start_time", startMillis / 1000.0);
-            json.writeNumberField("end_time", endMillis / 1000.0);
+        try (JsonWriter json = new JsonWriter(document)) {
+            json.beginObject();
+            json.name("name").value(name);
+            json.name("id").value(HexFormat.of().toHexDigits(IDS.nextLong()));
+            json.name("trace_id").value(root);
+            json.name("parent_id").value(parent);
+            json.name("type").value("subsegment");
+            json.name("namespace").value(namespace);
+            json.name("start_time").value(startMillis / 1000.0);
+            json.name("end_time").value(endMillis / 1000.0);
             if (httpStatus > 0) {
-                json.writeObjectFieldStart("http");
-                json.writeObjectFieldStart("response");
-                json.writeNumberField("status", httpStatus);
-                json.writeEndObject();
-                json.writeEndObject();
+                json.name("http").beginObject();
+                json.name("response").beginObject();
+                json.name("status").value(httpStatus);
+                json.endObject();
+                json.endObject();
             }
             if (failed) {
-                json.writeBooleanField(httpStatus >= 400 && httpStatus < 500 ? "error" : "fault", true);
+                json.name(httpStatus >= 400 && httpStatus < 500 ? "error" : "fault").value(true);
             }
-            json.writeObjectFieldStart("aws".equals(namespace) ? "aws" : "annotations");
-            json.writeStringField("operation", operation);
-            json.writeEndObject();
-            json.writeEndObject();
+            json.name("aws".equals(namespace) ? "aws" : "annotations").beginObject();
+            json.name("operation").value(operation);
+            json.endObject();
+            json.endObject();
         } catch (IOException e) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.plaidknot.plaid;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.plaid.client.model.AccountBase;
 import com.plaid.client.model.AccountsGetRequest;
 import com.plaid.client.model.AccountsGetResponse;
@@ -49,7 +50,7 @@ import retrofit2.Response;
 public final class PlaidApiGateway implements PlaidGateway {
 
     /** Plaid's error bodies are small; anything bigger is not an error object worth reading. */
-    private static final long MAX_ERROR_BODY_BYTES = 64 * 1024;
+    private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(PlaidApiGateway.class);
 
@@ -254,8 +255,11 @@ public final class PlaidApiGateway implements PlaidGateway {
         String displayMessage = null;
         try (ResponseBody errorBody = response.errorBody()) {
             if (errorBody != null && errorBody.contentLength() <= MAX_ERROR_BODY_BYTES) {
-                JsonNode error = Json.MAPPER.readTree(errorBody.byteStream());
-                if (error != null && error.isObject()) {
+                // Bounded even when the length is not declared (chunked): a stuck proxy is not read forever.
+                byte[] bytes = errorBody.byteStream().readNBytes(MAX_ERROR_BODY_BYTES + 1);
+                JsonElement parsed = bytes.length > MAX_ERROR_BODY_BYTES ? null : Json.parse(bytes);
+                if (parsed != null && parsed.isJsonObject()) {
+                    JsonObject error = parsed.getAsJsonObject();
                     errorType = text(error, "error_type");
                     errorCode = text(error, "error_code");
                     requestId = text(error, "request_id");
@@ -281,9 +285,8 @@ public final class PlaidApiGateway implements PlaidGateway {
         }
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isTextual() ? value.asText() : null;
+    private static String text(JsonObject node, String field) {
+        return Json.text(node, field).orElse(null);
     }
 
     private static <V> V required(V value, String operation) {

@@ -1,9 +1,8 @@
 package dev.plaidknot.plaid;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.google.gson.JsonObject;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.config.Misconfiguration;
-import java.io.IOException;
 
 /**
  * Plaid's keys as the Secrets Manager secret holds them:
@@ -12,13 +11,10 @@ import java.io.IOException;
 public record PlaidCredentials(String clientId, String secret, PlaidEnvironment environment) {
 
     public static PlaidCredentials parse(String secretString) {
-        JsonNode node;
+        JsonObject node;
         try {
-            node = Json.MAPPER.readTree(secretString);
-        } catch (IOException e) {
-            throw new Misconfiguration("the Plaid secret is not a JSON object");
-        }
-        if (node == null || !node.isObject()) {
+            node = Json.parse(secretString).getAsJsonObject();
+        } catch (Json.Malformed | IllegalStateException e) {
             throw new Misconfiguration("the Plaid secret is not a JSON object");
         }
         return new PlaidCredentials(
@@ -27,12 +23,12 @@ public record PlaidCredentials(String clientId, String secret, PlaidEnvironment 
                 PlaidEnvironment.parse(text(node, "environment")));
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+    private static String text(JsonObject node, String field) {
+        String value = Json.text(node, field).orElse("");
+        if (value.isBlank()) {
             throw new Misconfiguration("the Plaid secret has no " + field);
         }
-        return value.asText().strip();
+        return value.strip();
     }
 
     @Override

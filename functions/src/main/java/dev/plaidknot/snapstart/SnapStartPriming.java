@@ -130,7 +130,7 @@ public final class SnapStartPriming implements Resource {
                     new Step("webhook", false, () -> {
                         byte[] body = PrimingAnswers.WEBHOOK_BODY.getBytes(StandardCharsets.UTF_8);
                         twin.itemWebhooks().handle(twin.plaidWebhookVerifier().verify(
-                                PrimingAnswers.signedWebhook(body), body), Json.MAPPER.readTree(body));
+                                PrimingAnswers.signedWebhook(body), body), JsonBody.parseObject(body));
                     }),
                     // The stand-in's table is empty: a real request for this item would be a 404.
                     new Step("remove item", true, () -> twin.linkedItems().remove(user, itemId)),

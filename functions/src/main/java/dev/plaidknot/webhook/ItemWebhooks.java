@@ -1,6 +1,7 @@
 package dev.plaidknot.webhook;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.google.gson.JsonObject;
+import dev.plaidknot.api.Json;
 import dev.plaidknot.api.RequestFields;
 import dev.plaidknot.vault.TokenVault.StatusEvent;
 import dev.plaidknot.vault.TokenVault;
@@ -28,7 +29,7 @@ public final class ItemWebhooks {
         this.vault = vault;
     }
 
-    public Outcome handle(VerifiedWebhook webhook, JsonNode body) {
+    public Outcome handle(VerifiedWebhook webhook, JsonObject body) {
         String type = code(body, "webhook_type");
         String code = code(body, "webhook_code");
         String itemId = id(body, "item_id");
@@ -39,7 +40,7 @@ public final class ItemWebhooks {
         Optional<Change> change = change(code, body);
         if (change.isEmpty()) {
             LOG.atInfo().addKeyValue("webhook_type", type).addKeyValue("webhook_code", code).addKeyValue("item_id", itemId)
-                    .addKeyValue("plaid_error_code", code(body.path("error"), "error_code")).log("webhook acknowledged");
+                    .addKeyValue("plaid_error_code", code(Json.object(body, "error"), "error_code")).log("webhook acknowledged");
             return Outcome.ACKNOWLEDGED;
         }
         Optional<String> owner = vault.ownerOf(itemId);
@@ -61,12 +62,12 @@ public final class ItemWebhooks {
     private record Change(String status, String reason, String accountId) {
     }
 
-    private static Optional<Change> change(String code, JsonNode body) {
+    private static Optional<Change> change(String code, JsonObject body) {
         if (code == null) {
             return Optional.empty();
         }
         return switch (code) {
-            case "ERROR" -> "ITEM_LOGIN_REQUIRED".equals(code(body.path("error"), "error_code"))
+            case "ERROR" -> "ITEM_LOGIN_REQUIRED".equals(code(Json.object(body, "error"), "error_code"))
                     ? Optional.of(new Change("needs_user", "ITEM_LOGIN_REQUIRED", null))
                     : Optional.empty();
             case "PENDING_EXPIRATION", "PENDING_DISCONNECT" -> Optional.of(new Change("needs_user", code, null));
@@ -79,13 +80,11 @@ public final class ItemWebhooks {
         };
     }
 
-    private static String code(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isTextual() && CODE.matcher(value.textValue()).matches() ? value.textValue() : null;
+    private static String code(JsonObject node, String field) {
+        return Json.text(node, field).filter(value -> CODE.matcher(value).matches()).orElse(null);
     }
 
-    private static String id(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isTextual() && RequestFields.PLAID_ID.matcher(value.textValue()).matches() ? value.textValue() : null;
+    private static String id(JsonObject node, String field) {
+        return Json.text(node, field).filter(value -> RequestFields.PLAID_ID.matcher(value).matches()).orElse(null);
     }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plaidknot.api.Json;
 import dev.plaidknot.link.LinkTokenService;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.FakePlaidGateway;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.testing.LambdaContext;
+import dev.plaidknot.testing.TestJson;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class CreateLinkTokenHandlerTest {
                 ApiEvents.from("user-7", "POST /create_link_token", "{}"), new LambdaContext());
 
         assertThat(response.getStatusCode()).isEqualTo(200);
-        JsonNode body = Json.MAPPER.readTree(response.getBody());
+        JsonNode body = TestJson.read(response.getBody());
         assertThat(body.path("link_token").asText()).startsWith("link-sandbox-");
         assertThat(body.path("expiration").asText()).isEqualTo("2026-11-25T18:00:00Z");
         assertThat(body.path("request_id").asText()).isEqualTo("req-link");

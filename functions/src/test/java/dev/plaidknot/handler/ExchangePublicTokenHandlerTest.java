@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plaidknot.api.Json;
 import dev.plaidknot.link.ProcessorTokenIssuer;
 import dev.plaidknot.link.PublicTokenExchange;
 import dev.plaidknot.testing.ApiEvents;
@@ -12,6 +11,7 @@ import dev.plaidknot.testing.FakePlaidGateway;
 import dev.plaidknot.testing.InMemoryExchangeLedger;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.testing.LambdaContext;
+import dev.plaidknot.testing.TestJson;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class ExchangePublicTokenHandlerTest {
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json").containsEntry("Cache-Control", "no-store");
-        JsonNode body = Json.MAPPER.readTree(response.getBody());
+        JsonNode body = TestJson.read(response.getBody());
         assertThat(body.path("item_id").asText()).isEqualTo(vault.items.keySet().iterator().next());
         assertThat(body.path("accounts")).hasSize(3);
         assertThat(response.getBody()).doesNotContain("access-sandbox-").doesNotContain("processor-sandbox-")
@@ -47,7 +47,7 @@ class ExchangePublicTokenHandlerTest {
                 ApiEvents.anonymous("POST /exchange_public_token", "not json"), new LambdaContext());
 
         assertThat(response.getStatusCode()).isEqualTo(401);
-        assertThat(Json.MAPPER.readTree(response.getBody()).path("error").path("code").asText()).isEqualTo("UNAUTHORIZED");
+        assertThat(TestJson.read(response.getBody()).path("error").path("code").asText()).isEqualTo("UNAUTHORIZED");
         assertThat(plaid.calls).isEmpty();
     }
 
@@ -59,7 +59,7 @@ class ExchangePublicTokenHandlerTest {
 
         assertThat(response.getStatusCode()).isEqualTo(429);
         assertThat(response.getHeaders()).containsEntry("Retry-After", "7");
-        JsonNode error = Json.MAPPER.readTree(response.getBody()).path("error");
+        JsonNode error = TestJson.read(response.getBody()).path("error");
         assertThat(error.path("plaid_error_code").asText()).isEqualTo("RATE_LIMIT");
         assertThat(error.path("request_id").asText()).isEqualTo("req-429");
         assertThat(vault.items).isEmpty();
@@ -72,7 +72,7 @@ class ExchangePublicTokenHandlerTest {
         APIGatewayV2HTTPResponse response = post("user-1", "{\"public_token\":\"" + plaid.newPublicToken() + "\"}");
 
         assertThat(response.getStatusCode()).isEqualTo(503);
-        assertThat(Json.MAPPER.readTree(response.getBody()).path("error").path("code").asText())
+        assertThat(TestJson.read(response.getBody()).path("error").path("code").asText())
                 .isEqualTo("DEPENDENCY_UNAVAILABLE");
         assertThat(plaid.removedAccessTokens).hasSize(1);
     }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
-import dev.plaidknot.api.Json;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
+import dev.plaidknot.testing.TestJson;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class MisconfigurationTest {
 
         for (APIGatewayV2HTTPResponse response : new APIGatewayV2HTTPResponse[] {link, exchanged}) {
             assertThat(response.getStatusCode()).isEqualTo(500);
-            assertThat(Json.MAPPER.readTree(response.getBody()).path("error").path("code").asText())
+            assertThat(TestJson.read(response.getBody()).path("error").path("code").asText())
                     .isEqualTo("SERVICE_MISCONFIGURED");
         }
     }

@@ -3,7 +3,7 @@ package dev.plaidknot.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.JsonObject;
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.Json;
 import org.junit.jupiter.api.Test;
@@ -12,8 +12,8 @@ class ExchangeRequestTest {
 
     private static final String TOKEN = "public-sandbox-5c224a01-8314-4491-a06f-39e193d5cddc";
 
-    private static ObjectNode json(String text) throws Exception {
-        return (ObjectNode) Json.MAPPER.readTree(text);
+    private static JsonObject json(String text) {
+        return Json.parse(text).getAsJsonObject();
     }
 
     @Test
@@ -64,7 +64,7 @@ class ExchangeRequestTest {
     }
 
     private static void assertRejected(String body, String message) throws Exception {
-        ObjectNode node = json(body);
+        JsonObject node = json(body);
         assertThatThrownBy(() -> ExchangeRequest.parse(node))
                 .isInstanceOfSatisfying(ApiError.class, e -> {
                     assertThat(e.status()).isEqualTo(400);

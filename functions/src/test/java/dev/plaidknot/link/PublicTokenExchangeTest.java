@@ -3,11 +3,12 @@ package dev.plaidknot.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.testing.TestJson;
 import dev.plaidknot.testing.FakePlaidGateway;
 import dev.plaidknot.testing.InMemoryExchangeLedger;
 import dev.plaidknot.testing.InMemoryTokenVault;
@@ -165,11 +166,12 @@ class PublicTokenExchangeTest {
     @Test
     void the_result_carries_no_token() {
         ExchangeResult result = exchange.exchange("user-1", request(plaid.newPublicToken(), List.of()));
-        ObjectNode json = result.toJson();
+        JsonNode json = TestJson.read(Json.write(result.toJson()));
 
         assertThat(json.toString()).doesNotContain("access-sandbox-").doesNotContain("processor-sandbox-");
         assertThat(json.path("accounts").get(0).fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("account_id", "name", "mask", "type", "subtype", "processor_token_status");
-        assertThat(Json.MAPPER.valueToTree(json).path("item_id").asText()).isEqualTo(result.itemId());
+        assertThat(json.path("item_id").asText()).isEqualTo(result.itemId());
+        assertThat(ExchangeResult.fromJson(Json.write(result.toJson()))).isEqualTo(result);
     }
 }

@@ -2,7 +2,7 @@ package dev.plaidknot.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.google.gson.JsonObject;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.vault.TokenVault.NewItem;
@@ -21,7 +21,7 @@ class ItemWebhooksTest {
     }
 
     private ItemWebhooks.Outcome deliver(String body) throws Exception {
-        JsonNode json = Json.MAPPER.readTree(body);
+        JsonObject json = Json.parse(body).getAsJsonObject();
         return webhooks.handle(new VerifiedWebhook(clock++, "delivery-" + clock, body.getBytes()), json);
     }
 
