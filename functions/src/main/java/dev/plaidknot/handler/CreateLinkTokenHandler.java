@@ -1,7 +1,6 @@
 package dev.plaidknot.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
@@ -21,7 +20,7 @@ import java.util.function.Supplier;
  * {@code POST /create_link_token}: a Plaid link token for the caller; with {@code {"item_id"}},
  * one in update mode for that item of theirs.
  */
-public final class CreateLinkTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class CreateLinkTokenHandler extends HttpApiHandler {
 
     private final Supplier<LinkTokenService> linkTokens;
 

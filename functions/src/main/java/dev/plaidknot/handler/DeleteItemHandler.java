@@ -1,7 +1,6 @@
 package dev.plaidknot.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
@@ -14,7 +13,7 @@ import dev.plaidknot.link.LinkedItems;
 import java.util.function.Supplier;
 
 /** {@code DELETE /items/{item_id}}: removes the item at Plaid, then its records. */
-public final class DeleteItemHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class DeleteItemHandler extends HttpApiHandler {
 
     private final Supplier<LinkedItems> items;
 

@@ -1,7 +1,6 @@
 package dev.plaidknot.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
@@ -14,7 +13,7 @@ import dev.plaidknot.link.PublicTokenExchange;
 import java.util.function.Supplier;
 
 /** {@code POST /exchange_public_token}: stores the item and creates its Knot processor tokens. */
-public final class ExchangePublicTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class ExchangePublicTokenHandler extends HttpApiHandler {
 
     private final Supplier<PublicTokenExchange> exchange;
 

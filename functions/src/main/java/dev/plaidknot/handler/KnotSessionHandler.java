@@ -1,7 +1,6 @@
 package dev.plaidknot.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
@@ -19,7 +18,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** {@code POST /knot/session}: a Knot CardSwitcher session for the caller, with their processor token. */
-public final class KnotSessionHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class KnotSessionHandler extends HttpApiHandler {
 
     /** The issuer's own card identifier, passed to Knot as is. */
     private static final Pattern CARD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");

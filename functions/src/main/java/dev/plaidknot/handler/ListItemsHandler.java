@@ -1,7 +1,6 @@
 package dev.plaidknot.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.google.gson.JsonArray;
@@ -18,7 +17,7 @@ import dev.plaidknot.vault.TokenVault;
 import java.util.function.Supplier;
 
 /** {@code GET /items}: the caller's items and accounts with their status, newest first. Never a token. */
-public final class ListItemsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class ListItemsHandler extends HttpApiHandler {
 
     static final int DEFAULT_PAGE = 20;
     static final int MAX_PAGE = 50;

@@ -1,7 +1,6 @@
 package dev.plaidknot.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
@@ -19,7 +18,7 @@ import java.util.function.Supplier;
  * {@code POST /webhooks/plaid}: not behind the JWT authorizer, so the signature is the only
  * gate; nothing is parsed or looked up before it is verified.
  */
-public final class PlaidWebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class PlaidWebhookHandler extends HttpApiHandler {
 
     private final Supplier<PlaidWebhookVerifier> verifier;
     private final Supplier<ItemWebhooks> webhooks;

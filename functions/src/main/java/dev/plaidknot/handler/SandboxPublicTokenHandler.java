@@ -1,7 +1,6 @@
 package dev.plaidknot.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
@@ -15,7 +14,7 @@ import dev.plaidknot.link.SandboxPublicTokens;
 import java.util.function.Supplier;
 
 /** {@code POST /sandbox/public_token}: a sandbox public token without Link; 404 outside the sandbox. */
-public final class SandboxPublicTokenHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class SandboxPublicTokenHandler extends HttpApiHandler {
 
     private final Supplier<SandboxPublicTokens> tokens;
 

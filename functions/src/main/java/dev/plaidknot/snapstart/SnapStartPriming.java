@@ -8,12 +8,16 @@ import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.ErrorMapper;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.api.JsonBody;
+import dev.plaidknot.handler.HttpApiHandler;
 import dev.plaidknot.link.ExchangeRequest;
 import dev.plaidknot.link.ExchangeResult;
 import dev.plaidknot.observability.QuietLogs;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,24 +89,35 @@ public final class SnapStartPriming implements Resource {
     /**
      * What the loopback walk does not reach: the handlers' side (a full Link payload parsed, the
      * answer and each kind of failure written in the API's shape). The Plaid models are walked by
-     * the real calls in {@link #primeServices()}.
+     * the real calls in {@link #primeServices()}; the event and the answers go through the bytes as Lambda's runtime hands them over.
      */
     private void primeModels() {
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
-                .withBody("{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000000\","
+        // The way in, as Lambda's runtime uses it: the event's bytes, mapped by Gson.
+        String payload = "{\"version\":\"2.0\",\"routeKey\":\"POST /exchange_public_token\",\"rawPath\":\"/exchange_public_token\","
+                + "\"rawQueryString\":\"\",\"headers\":{\"content-type\":\"application/json\"},"
+                + "\"requestContext\":{\"http\":{\"method\":\"POST\",\"path\":\"/exchange_public_token\"},"
+                + "\"authorizer\":{\"jwt\":{\"claims\":{\"sub\":\"priming\"},\"scopes\":null}},"
+                + "\"requestId\":\"priming\",\"timeEpoch\":0},"
+                + "\"body\":" + Json.write(new com.google.gson.JsonPrimitive(
+                        "{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000000\","
                         + "\"accounts\":[{\"id\":\"priming\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
-                        + "\"institution\":{\"name\":\"Priming Bank\",\"institution_id\":\"ins_1\"}}")
-                .withIsBase64Encoded(false)
-                .build();
-        ExchangeRequest.parse(JsonBody.parseRequired(event));
+                        + "\"institution\":{\"name\":\"Priming Bank\",\"institution_id\":\"ins_1\"}}"))
+                + ",\"isBase64Encoded\":false}";
+        try {
+            APIGatewayV2HTTPEvent event = HttpApiHandler.readEvent(
+                    new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)));
+            ExchangeRequest.parse(JsonBody.parseRequired(event));
 
-        ApiResponses.json(201, new ExchangeResult("priming", "ins_1", "Priming Bank",
-                List.of(new ExchangeResult.LinkedAccount("a", "n", "0000", "depository", "checking", "created")),
-                List.of()).toJson());
-        for (RuntimeException failure : List.of(ApiError.badRequest("priming"),
-                PlaidFailure.rejected("priming", 400, "INVALID_INPUT", "INVALID_PUBLIC_TOKEN", "priming", null, null),
-                PlaidFailure.timeout("priming"), new DependencyUnavailable("priming", "priming", null))) {
-            ApiResponses.error(ErrorMapper.map(failure));
+            HttpApiHandler.writeResponse(ApiResponses.json(201, new ExchangeResult("priming", "ins_1", "Priming Bank",
+                    List.of(new ExchangeResult.LinkedAccount("a", "n", "0000", "depository", "checking", "created")),
+                    List.of()).toJson()), OutputStream.nullOutputStream());
+            for (RuntimeException failure : List.of(ApiError.badRequest("priming"),
+                    PlaidFailure.rejected("priming", 400, "INVALID_INPUT", "INVALID_PUBLIC_TOKEN", "priming", null, null),
+                    PlaidFailure.timeout("priming"), new DependencyUnavailable("priming", "priming", null))) {
+                HttpApiHandler.writeResponse(ApiResponses.error(ErrorMapper.map(failure)), OutputStream.nullOutputStream());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory streams", e);
         }
     }
 

@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and jars sam build ships, against a Runtime API double on 127.0.0.1. This is what
  * {@code sam local invoke -e events/…} does inside its container: it catches an input type the
  * runtime cannot deserialize, a handler it cannot construct, and a response it serializes
- * differently from the serializer our other tests use.
+ * differently from the serializer our other tests use. The package has no joda-time, which
+ * Lambda's own event serializer cannot start without, so a pass also shows that the runtime
+ * enters every function through its byte-stream handler (HttpApiHandler), not that serializer.
  */
 class RuntimeContractTest extends WithRig {
 
