@@ -17,6 +17,7 @@ import dev.plaidknot.plaid.PlaidClients;
 import dev.plaidknot.plaid.PlaidCredentials;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.secrets.CachedSecret;
+import dev.plaidknot.snapstart.Preconnect;
 import dev.plaidknot.secrets.SecretSource;
 import dev.plaidknot.secrets.SecretsManagerSource;
 import dev.plaidknot.snapstart.SnapStartPriming;
@@ -69,6 +70,7 @@ public final class Wiring {
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
     private final List<CachedSecret<?>> secrets = new CopyOnWriteArrayList<>();
+    private final List<Preconnect> preconnects = new CopyOnWriteArrayList<>();
     private final Once<SecretSource> secretSource;
     private final Once<DynamoDbClient> dynamo;
     private final Once<TokenCipher> cipher;
@@ -150,6 +152,21 @@ public final class Wiring {
     }
 
     /**
+     * After a SnapStart restore, once the keys are back: opens a connection to each upstream this
+     * function built (Plaid, Knot), so the first request finds it open. Best effort, bounded, and
+     * without keys or an API call; a host that does not answer is left for the first request.
+     */
+    public void openUpstreamConnections() {
+        for (Preconnect preconnect : preconnects) {
+            long started = System.nanoTime();
+            boolean opened = preconnect.open();
+            LOG.atInfo().addKeyValue("upstream", preconnect.upstream()).addKeyValue("opened", opened)
+                    .addKeyValue("duration_ms", Math.round((System.nanoTime() - started) / 100_000.0) / 10.0)
+                    .log("upstream connection after restore");
+        }
+    }
+
+    /**
      * Builds a service during the function's init, where it costs nothing on a request and lands
      * in the SnapStart snapshot. A misconfiguration is logged and left for the first request to
      * report in the API's error shape, rather than failing init with a bare Lambda error.
@@ -201,8 +218,10 @@ public final class Wiring {
         CachedSecret<KnotCredentials> secret = new CachedSecret<>(secretSource.get(), secretArn,
                 settings.secretCacheTtl(), KnotCredentials::parse, clock);
         secrets.add(secret);
-        return new KnotSessions(new KnotApiGateway(upstreamHttp(timeout), secret, baseUrl, timeout, RetryPolicy.standard()),
-                tokenVault.get());
+        OkHttpClient http = upstreamHttp(timeout);
+        KnotApiGateway knot = new KnotApiGateway(http, secret, baseUrl, timeout, RetryPolicy.standard());
+        preconnects.add(new Preconnect("knot", http, knot::baseUrl));
+        return new KnotSessions(knot, tokenVault.get());
     }
 
     private SandboxPublicTokens buildSandboxPublicTokens() {
@@ -231,7 +250,9 @@ public final class Wiring {
         CachedSecret<PlaidCredentials> secret =
                 new CachedSecret<>(secretSource.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
         secrets.add(secret);
-        return new PlaidApiGateway(new PlaidClients(http, secret, baseUrl), timeout, RetryPolicy.standard());
+        PlaidClients clients = new PlaidClients(http, secret, baseUrl);
+        preconnects.add(new Preconnect("plaid", http, clients::baseUrl));
+        return new PlaidApiGateway(clients, timeout, RetryPolicy.standard());
     }
 
     /** The HTTP client of one upstream (Plaid or Knot): built once, its pool reused across requests. */

@@ -57,6 +57,11 @@ public final class KnotApiGateway implements KnotGateway {
         return secret.get().environment();
     }
 
+    /** Where the API is: the override, else the keys' environment. */
+    public String baseUrl() {
+        return baseUrlOverride.orElse(secret.get().environment().host()).toString();
+    }
+
     @Override
     public String createCardSwitcherSession(String externalUserId, String cardId, String processorToken) {
         Json.Fields body = Json.fields()
@@ -102,7 +107,7 @@ public final class KnotApiGateway implements KnotGateway {
             throw new KnotFailure(KnotFailure.Kind.TIMEOUT, 0, null, null);
         }
         KnotCredentials credentials = secret.get();
-        String base = baseUrlOverride.orElse(credentials.environment().host()).toString();
+        String base = baseUrl();
         Request request = new Request.Builder()
                 .url((base.endsWith("/") ? base : base + "/") + "session/create")
                 .header("Authorization", Credentials.basic(credentials.clientId(), credentials.secret()))

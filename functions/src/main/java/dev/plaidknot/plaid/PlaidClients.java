@@ -47,6 +47,11 @@ public final class PlaidClients {
         return secret.get().environment();
     }
 
+    /** Where the API is: the override, else the keys' environment. */
+    public String baseUrl() {
+        return baseUrlOverride.orElse(secret.get().environment().host()).toString();
+    }
+
     /** Plaid said the keys are wrong: the next call fetches the secret again. */
     public void keysRejected() {
         secret.invalidate();
@@ -59,7 +64,7 @@ public final class PlaidClients {
         builder.addInterceptor(header("Plaid-Version", PLAID_VERSION));
         // plaid-java's own default adapter points at production; the base URL is ours to choose.
         ApiClient client = new ApiClient(builder.build());
-        String base = baseUrlOverride.orElse(credentials.environment().host()).toString();
+        String base = baseUrl();
         client.getAdapterBuilder().baseUrl(base.endsWith("/") ? base : base + "/");
         return client.createService(PlaidApi.class);
     }

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * restored environment does not pay class loading and first-use costs on a cardholder's request.
  * Nothing here reaches Plaid, Knot or AWS, or writes anything anywhere. After restore: fetch the
  * keys again (a cached key is never trusted across a snapshot), in the hook rather than on the
- * first request, and count the restore as a cold start.
+ * first request, open a connection to Plaid's and Knot's hosts (connections do not survive a
+ * snapshot usefully, and a handshake on the first request is the largest cost left there), and
+ * count the restore as a cold start.
  */
 public final class SnapStartPriming implements Resource {
 
@@ -63,6 +65,7 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         wiring.refetchSecrets();
+        wiring.openUpstreamConnections();
         Telemetry.restored();
     }
 

@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * SnapStart's hooks: priming walks the code without a single call to Plaid, Knot or AWS (its
- * loopback stand-in answers instead) and writes nothing; a restore re-fetches the keys.
+ * loopback stand-in answers instead) and writes nothing; a restore re-fetches the keys and
+ * opens a connection to each upstream without calling its API.
  */
 class SnapStartPrimingTest {
 
@@ -65,9 +66,17 @@ class SnapStartPrimingTest {
                     .getStatusCode()).isEqualTo(201);
             assertThat(secretFetches).hasValue(1);
 
+            Map<String, Integer> plaidBeforeRestore = rig.plaid.callCounts();
+            int knotBeforeRestore = rig.knot.calls();
             priming.afterRestore(null);
             // This wiring built both gateways (every handler at once), so both keys are fetched again.
             assertThat(secretFetches).as("the keys cached before the snapshot are fetched again, in the hook").hasValue(3);
+            // And a connection to each upstream is opened: one request to the host's root, no API call, no keys.
+            Map<String, Integer> plaidAfterRestore = new java.util.HashMap<>(rig.plaid.callCounts());
+            assertThat(plaidAfterRestore.remove("/")).isEqualTo(1);
+            assertThat(plaidAfterRestore).isEqualTo(plaidBeforeRestore);
+            assertThat(rig.plaid.received("/")).singleElement().satisfies(request -> assertThat(request.body()).isNull());
+            assertThat(rig.knot.calls()).isEqualTo(knotBeforeRestore + 1);
             assertThat(exchange.handleRequest(ApiEvents.from("primed", "POST /exchange_public_token",
                     "{\"public_token\":\"" + rig.plaid.createPublicToken("ins_109508") + "\"}"), new LambdaContext())
                     .getStatusCode()).isEqualTo(201);
