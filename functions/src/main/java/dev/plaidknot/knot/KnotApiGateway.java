@@ -59,7 +59,11 @@ public final class KnotApiGateway implements KnotGateway {
 
     /** Where the API is: the override, else the keys' environment. */
     public String baseUrl() {
-        return baseUrlOverride.orElse(secret.get().environment().host()).toString();
+        return baseUrl(secret.get());
+    }
+
+    private String baseUrl(KnotCredentials credentials) {
+        return baseUrlOverride.orElse(credentials.environment().host()).toString();
     }
 
     @Override
@@ -107,7 +111,7 @@ public final class KnotApiGateway implements KnotGateway {
             throw new KnotFailure(KnotFailure.Kind.TIMEOUT, 0, null, null);
         }
         KnotCredentials credentials = secret.get();
-        String base = baseUrl();
+        String base = baseUrl(credentials);
         Request request = new Request.Builder()
                 .url((base.endsWith("/") ? base : base + "/") + "session/create")
                 .header("Authorization", Credentials.basic(credentials.clientId(), credentials.secret()))

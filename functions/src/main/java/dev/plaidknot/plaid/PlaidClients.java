@@ -49,7 +49,11 @@ public final class PlaidClients {
 
     /** Where the API is: the override, else the keys' environment. */
     public String baseUrl() {
-        return baseUrlOverride.orElse(secret.get().environment().host()).toString();
+        return baseUrl(secret.get());
+    }
+
+    private String baseUrl(PlaidCredentials credentials) {
+        return baseUrlOverride.orElse(credentials.environment().host()).toString();
     }
 
     /** Plaid said the keys are wrong: the next call fetches the secret again. */
@@ -64,7 +68,7 @@ public final class PlaidClients {
         builder.addInterceptor(header("Plaid-Version", PLAID_VERSION));
         // plaid-java's own default adapter points at production; the base URL is ours to choose.
         ApiClient client = new ApiClient(builder.build());
-        String base = baseUrl();
+        String base = baseUrl(credentials);
         client.getAdapterBuilder().baseUrl(base.endsWith("/") ? base : base + "/");
         return client.createService(PlaidApi.class);
     }

@@ -1,6 +1,7 @@
 package dev.plaidknot.snapstart;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.google.gson.JsonPrimitive;
 import dev.plaidknot.Wiring;
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.ApiResponses;
@@ -92,7 +93,8 @@ public final class SnapStartPriming implements Resource {
     /**
      * What the loopback walk does not reach: the handlers' side (a full Link payload parsed, the
      * answer and each kind of failure written in the API's shape). The Plaid models are walked by
-     * the real calls in {@link #primeServices()}; the event and the answers go through the bytes as Lambda's runtime hands them over.
+     * the real calls in {@link #primeServices()}. The event and the answers go through bytes, as
+     * Lambda's runtime hands them over.
      */
     private void primeModels() {
         // The way in, as Lambda's runtime uses it: the event's bytes, mapped by Gson.
@@ -101,7 +103,7 @@ public final class SnapStartPriming implements Resource {
                 + "\"requestContext\":{\"http\":{\"method\":\"POST\",\"path\":\"/exchange_public_token\"},"
                 + "\"authorizer\":{\"jwt\":{\"claims\":{\"sub\":\"priming\"},\"scopes\":null}},"
                 + "\"requestId\":\"priming\",\"timeEpoch\":0},"
-                + "\"body\":" + Json.write(new com.google.gson.JsonPrimitive(
+                + "\"body\":" + Json.write(new JsonPrimitive(
                         "{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000000\","
                         + "\"accounts\":[{\"id\":\"priming\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
                         + "\"institution\":{\"name\":\"Priming Bank\",\"institution_id\":\"ins_1\"}}"))
