@@ -11,6 +11,7 @@ import dev.plaidknot.link.LinkedItems;
 import dev.plaidknot.link.ProcessorTokenIssuer;
 import dev.plaidknot.link.PublicTokenExchange;
 import dev.plaidknot.link.SandboxPublicTokens;
+import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.observability.UpstreamTimingInterceptor;
 import dev.plaidknot.plaid.PlaidApiGateway;
 import dev.plaidknot.plaid.PlaidClients;
@@ -161,7 +162,7 @@ public final class Wiring {
             long started = System.nanoTime();
             boolean opened = preconnect.open();
             LOG.atInfo().addKeyValue("upstream", preconnect.upstream()).addKeyValue("opened", opened)
-                    .addKeyValue("duration_ms", Math.round((System.nanoTime() - started) / 100_000.0) / 10.0)
+                    .addKeyValue("duration_ms", Telemetry.millis(System.nanoTime() - started))
                     .log("upstream connection after restore");
         }
     }

@@ -86,7 +86,7 @@ public final class ApiCall {
 
     private static LoggingEventBuilder finished(LoggingEventBuilder line, int status, long started) {
         return line.addKeyValue("status", status)
-                .addKeyValue("duration_ms", Math.round((System.nanoTime() - started) / 100_000.0) / 10.0)
+                .addKeyValue("duration_ms", Telemetry.millis(System.nanoTime() - started))
                 .addKeyValue("upstream_ms", Telemetry.upstreamMillis());
     }
 

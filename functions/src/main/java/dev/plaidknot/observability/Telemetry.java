@@ -89,8 +89,13 @@ public final class Telemetry {
             return Map.of();
         }
         Map<String, Double> millis = new LinkedHashMap<>();
-        observation.upstreamNanos.forEach((name, nanos) -> millis.put(name, Math.round(nanos / 100_000.0) / 10.0));
+        observation.upstreamNanos.forEach((name, nanos) -> millis.put(name, millis(nanos)));
         return millis;
+    }
+
+    /** Nanoseconds as milliseconds to a tenth, the precision of every duration in the logs. */
+    public static double millis(long nanos) {
+        return Math.round(nanos / 100_000.0) / 10.0;
     }
 
     /** Ends the invocation: writes its metrics (if any) and forgets them. */
