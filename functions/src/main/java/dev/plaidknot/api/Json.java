@@ -11,6 +11,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.MalformedJsonException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -162,6 +163,24 @@ public final class Json {
             throw new Malformed(Fault.OVERSIZED_VALUE, 0, 0);
         }
         return text;
+    }
+
+    /**
+     * An upstream's answer as an object, read to at most {@code maxBytes} even when no length was
+     * declared (a chunked body is not read forever); an empty object when it is longer, malformed
+     * or not an object (a proxy's page, a cut body): the status then says enough.
+     */
+    public static JsonObject boundedObject(InputStream body, int maxBytes) throws IOException {
+        byte[] bytes = body.readNBytes(maxBytes + 1);
+        if (bytes.length > maxBytes) {
+            return new JsonObject();
+        }
+        try {
+            JsonElement value = parse(bytes);
+            return value.isJsonObject() ? value.getAsJsonObject() : new JsonObject();
+        } catch (Malformed e) {
+            return new JsonObject();
+        }
     }
 
     /** Writes a tree as compact JSON. */

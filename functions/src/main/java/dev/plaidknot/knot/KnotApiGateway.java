@@ -1,6 +1,5 @@
 package dev.plaidknot.knot;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.api.RequestBudget;
@@ -141,17 +140,7 @@ public final class KnotApiGateway implements KnotGateway {
         if (body == null || body.contentLength() > MAX_BODY_BYTES) {
             return new JsonObject();
         }
-        // Bounded even when the length is not declared (chunked).
-        byte[] bytes = body.byteStream().readNBytes(MAX_BODY_BYTES + 1);
-        if (bytes.length > MAX_BODY_BYTES) {
-            return new JsonObject();
-        }
-        try {
-            JsonElement node = Json.parse(bytes);
-            return node.isJsonObject() ? node.getAsJsonObject() : new JsonObject();
-        } catch (Json.Malformed e) {
-            return new JsonObject();
-        }
+        return Json.boundedObject(body.byteStream(), MAX_BODY_BYTES);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.plaidknot.plaid;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.plaid.client.model.AccountBase;
 import com.plaid.client.model.AccountsGetRequest;
@@ -255,16 +254,11 @@ public final class PlaidApiGateway implements PlaidGateway {
         String displayMessage = null;
         try (ResponseBody errorBody = response.errorBody()) {
             if (errorBody != null && errorBody.contentLength() <= MAX_ERROR_BODY_BYTES) {
-                // Bounded even when the length is not declared (chunked): a stuck proxy is not read forever.
-                byte[] bytes = errorBody.byteStream().readNBytes(MAX_ERROR_BODY_BYTES + 1);
-                JsonElement parsed = bytes.length > MAX_ERROR_BODY_BYTES ? null : Json.parse(bytes);
-                if (parsed != null && parsed.isJsonObject()) {
-                    JsonObject error = parsed.getAsJsonObject();
-                    errorType = text(error, "error_type");
-                    errorCode = text(error, "error_code");
-                    requestId = text(error, "request_id");
-                    displayMessage = text(error, "display_message");
-                }
+                JsonObject error = Json.boundedObject(errorBody.byteStream(), MAX_ERROR_BODY_BYTES);
+                errorType = text(error, "error_type");
+                errorCode = text(error, "error_code");
+                requestId = text(error, "request_id");
+                displayMessage = text(error, "display_message");
             }
         } catch (IOException | RuntimeException e) {
             // Not Plaid's error object (a proxy's HTML page, a cut connection): the status says enough.

@@ -90,6 +90,19 @@ class JsonTest {
     }
 
     @Test
+    void an_upstream_answer_is_read_within_its_bound_and_anything_else_is_an_empty_object() throws Exception {
+        String error = "{\"error_code\":\"RATE_LIMIT\"}";
+        assertThat(Json.boundedObject(stream(error), error.length()).get("error_code").getAsString()).isEqualTo("RATE_LIMIT");
+        assertThat(Json.boundedObject(stream(error), error.length() - 1).size()).as("one byte over the bound").isZero();
+        assertThat(Json.boundedObject(stream("<html>Bad Gateway</html>"), 1024).size()).isZero();
+        assertThat(Json.boundedObject(stream("[1,2]"), 1024).size()).isZero();
+    }
+
+    private static java.io.InputStream stream(String text) {
+        return new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void output_keeps_nulls_and_does_not_html_escape() {
         assertThat(Json.write(Json.fields().put("next_cursor", (String) null).put("name", "A&B <Bank>").build()))
                 .isEqualTo("{\"next_cursor\":null,\"name\":\"A&B <Bank>\"}");
