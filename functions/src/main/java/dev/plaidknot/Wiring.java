@@ -72,6 +72,7 @@ public final class Wiring {
     private final Clock clock = Clock.systemUTC();
     private final List<CachedSecret<?>> secrets = new CopyOnWriteArrayList<>();
     private final List<Preconnect> preconnects = new CopyOnWriteArrayList<>();
+    private final List<PlaidApiGateway> plaidGateways = new CopyOnWriteArrayList<>();
     private final Once<SecretSource> secretSource;
     private final Once<DynamoDbClient> dynamo;
     private final Once<TokenCipher> cipher;
@@ -148,6 +149,22 @@ public final class Wiring {
                 secret.get();
             } catch (RuntimeException e) {
                 LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName()).log("secret not fetched after restore");
+            }
+        }
+    }
+
+    /**
+     * After a SnapStart restore, once the keys are back: binds the Plaid client to them and
+     * resolves its operations without calling Plaid ({@link PlaidApiGateway#resolveOperations}).
+     * A failure (no keys) is left for the first request, as with the keys themselves.
+     */
+    public void resolveUpstreamOperations() {
+        for (PlaidApiGateway gateway : plaidGateways) {
+            try {
+                gateway.resolveOperations();
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName())
+                        .log("plaid operations not resolved after restore");
             }
         }
     }
@@ -253,7 +270,9 @@ public final class Wiring {
         secrets.add(secret);
         PlaidClients clients = new PlaidClients(http, secret, baseUrl);
         preconnects.add(new Preconnect("plaid", http, clients::baseUrl));
-        return new PlaidApiGateway(clients, timeout, RetryPolicy.standard());
+        PlaidApiGateway gateway = new PlaidApiGateway(clients, timeout, RetryPolicy.standard());
+        plaidGateways.add(gateway);
+        return gateway;
     }
 
     /** The HTTP client of one upstream (Plaid or Knot): built once, its pool reused across requests. */

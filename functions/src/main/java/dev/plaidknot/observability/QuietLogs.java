@@ -3,9 +3,9 @@ package dev.plaidknot.observability;
 import java.util.function.Supplier;
 
 /**
- * Keeps INFO and below off the log while work that is not a request runs on this thread (the
- * SnapStart priming walk), so its calls never read as real Plaid calls in the logs. WARN and
- * ERROR still pass: a broken priming step must be seen.
+ * Keeps INFO and below, and metric documents, off the log while work that is not a request runs
+ * on this thread (the SnapStart priming walk), so its calls never read as real Plaid calls in the
+ * logs or count in the metrics. WARN and ERROR still pass: a broken priming step must be seen.
  */
 public final class QuietLogs {
 

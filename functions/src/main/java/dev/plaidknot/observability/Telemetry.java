@@ -98,7 +98,10 @@ public final class Telemetry {
         return Math.round(nanos / 100_000.0) / 10.0;
     }
 
-    /** Ends the invocation: writes its metrics (if any) and forgets them. */
+    /**
+     * Ends the invocation: writes its metrics (if any) and forgets them. The SnapStart priming
+     * walk's invocations build their documents but never print them: they are not traffic.
+     */
     public static void end(String route) {
         Observation observation = CURRENT.get();
         CURRENT.remove();
@@ -115,7 +118,9 @@ public final class Telemetry {
             Dimensioned d = entry.getKey();
             lines.add(document(route, Map.of(d.metric(), entry.getValue()), d.dimension(), d.value()));
         }
-        lines.forEach(System.out::println);
+        if (!QuietLogs.active()) {
+            lines.forEach(System.out::println);
+        }
     }
 
     /** One EMF document: the metrics under [Service] (and [Service, dimension] when given). */

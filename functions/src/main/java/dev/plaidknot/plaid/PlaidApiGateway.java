@@ -165,6 +165,26 @@ public final class PlaidApiGateway implements PlaidGateway {
         return clients.environment();
     }
 
+    /**
+     * Binds the Retrofit service to the current keys and resolves every operation this gateway
+     * calls, sending nothing: a call is only created, never executed. Retrofit reads a method's
+     * annotations, and Gson builds the adapters of its request and response models, the first time
+     * a method is called on a service; SnapStart priming did that on a twin service (pointed at a
+     * stand-in, with made-up keys), so without this the first request after a restore pays again.
+     */
+    public void resolveOperations() {
+        PlaidApi api = clients.api();
+        List.<Function<PlaidApi, Call<?>>>of(
+                a -> a.linkTokenCreate(new LinkTokenCreateRequest()),
+                a -> a.itemPublicTokenExchange(new ItemPublicTokenExchangeRequest()),
+                a -> a.accountsGet(new AccountsGetRequest()),
+                a -> a.processorTokenCreate(new ProcessorTokenCreateRequest()),
+                a -> a.itemRemove(new ItemRemoveRequest()),
+                a -> a.webhookVerificationKeyGet(new WebhookVerificationKeyGetRequest()),
+                a -> a.sandboxPublicTokenCreate(new SandboxPublicTokenCreateRequest()))
+                .forEach(operation -> operation.apply(api));
+    }
+
     /** Every call but the exchange: repeating it changes nothing at Plaid. */
     private <T> T execute(String operation, Function<PlaidApi, Call<T>> request) {
         return execute(operation, request, true);

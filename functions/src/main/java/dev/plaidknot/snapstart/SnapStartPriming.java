@@ -1,28 +1,33 @@
 package dev.plaidknot.snapstart;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.google.gson.JsonPrimitive;
+import static dev.plaidknot.snapstart.PrimingEvents.fromCaller;
+
 import dev.plaidknot.Wiring;
-import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.ErrorMapper;
 import dev.plaidknot.api.Json;
-import dev.plaidknot.api.JsonBody;
+import dev.plaidknot.handler.CreateLinkTokenHandler;
+import dev.plaidknot.handler.DeleteItemHandler;
+import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.handler.HttpApiHandler;
-import dev.plaidknot.link.ExchangeRequest;
-import dev.plaidknot.link.ExchangeResult;
+import dev.plaidknot.handler.KnotSessionHandler;
+import dev.plaidknot.handler.ListItemsHandler;
+import dev.plaidknot.handler.PlaidWebhookHandler;
+import dev.plaidknot.handler.SandboxPublicTokenHandler;
 import dev.plaidknot.observability.QuietLogs;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.function.Function;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -30,16 +35,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SnapStart hooks. Before the snapshot: walk the request path's code (event parsing, the Plaid
- * request and response models through plaid-java's Gson, error mapping, response writing), then
- * every service once more through its real clients (plaid-java over OkHttp, Knot's client, the
- * DynamoDB and KMS clients with request signing) wired to a loopback stand-in on 127.0.0.1, so a
- * restored environment does not pay class loading and first-use costs on a cardholder's request.
- * Nothing here reaches Plaid, Knot or AWS, or writes anything anywhere. After restore: fetch the
- * keys again (a cached key is never trusted across a snapshot), in the hook rather than on the
- * first request, open a connection to Plaid's and Knot's hosts (connections do not survive a
- * snapshot usefully, and a handshake on the first request is the largest cost left there), and
- * count the restore as a cold start.
+ * SnapStart hooks. Before the snapshot: every route once through its handler's own entry, on a
+ * twin of the wiring whose real clients (plaid-java over OkHttp, Knot's client, the DynamoDB and
+ * KMS clients with request signing) point at a loopback stand-in on 127.0.0.1 with made-up keys,
+ * so a restored environment does not pay class loading, call-site linking and first-use costs on
+ * a cardholder's request. Nothing here reaches Plaid, Knot or AWS, writes anything anywhere, or
+ * puts a log or metric line that could read as a real request. After restore: fetch the keys
+ * again (a cached key is never trusted across a snapshot), in the hook rather than on the first
+ * request; resolve the Plaid client's operations for those keys; open a connection to Plaid's and
+ * Knot's hosts (a handshake on the first request is the largest cost left there); and count the
+ * restore as a cold start.
  */
 public final class SnapStartPriming implements Resource {
 
@@ -66,24 +71,19 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         wiring.refetchSecrets();
+        wiring.resolveUpstreamOperations();
         wiring.openUpstreamConnections();
         Telemetry.restored();
     }
 
     /** The request path without its network calls; safe to run any number of times. */
     public PrimingReport prime() {
-        primeModels();
-        return QuietLogs.during(SnapStartPriming::primeServices);
+        primeErrorAnswers();
+        return QuietLogs.during(SnapStartPriming::walkRoutes);
     }
 
-    /** What a priming step does; it may throw whatever the code it walks throws. */
-    @FunctionalInterface
-    private interface Action {
-        void run() throws Exception;
-    }
-
-    /** One step of the walk, and whether a real request would end it in a 404. */
-    private record Step(String name, boolean endsNotFound, Action action) {
+    /** One step of the walk: a route's handler, an event for it, and the status a real request would get. */
+    private record Step(String name, Function<Wiring, HttpApiHandler> handler, byte[] event, int expectedStatus) {
     }
 
     /** What the loopback walk did: how many steps, and any that ended other than expected (a bug). */
@@ -91,32 +91,12 @@ public final class SnapStartPriming implements Resource {
     }
 
     /**
-     * What the loopback walk does not reach: the handlers' side (a full Link payload parsed, the
-     * answer and each kind of failure written in the API's shape). The Plaid models are walked by
-     * the real calls in {@link #primeServices()}. The event and the answers go through bytes, as
-     * Lambda's runtime hands them over.
+     * The failures the walk does not meet (Plaid refusing, timing out, an AWS dependency down),
+     * mapped and written in the API's shape as a handler would.
      */
-    private void primeModels() {
-        // The way in, as Lambda's runtime uses it: the event's bytes, mapped by Gson.
-        String payload = "{\"version\":\"2.0\",\"routeKey\":\"POST /exchange_public_token\",\"rawPath\":\"/exchange_public_token\","
-                + "\"rawQueryString\":\"\",\"headers\":{\"content-type\":\"application/json\"},"
-                + "\"requestContext\":{\"http\":{\"method\":\"POST\",\"path\":\"/exchange_public_token\"},"
-                + "\"authorizer\":{\"jwt\":{\"claims\":{\"sub\":\"priming\"},\"scopes\":null}},"
-                + "\"requestId\":\"priming\",\"timeEpoch\":0},"
-                + "\"body\":" + Json.write(new JsonPrimitive(
-                        "{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000000\","
-                        + "\"accounts\":[{\"id\":\"priming\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
-                        + "\"institution\":{\"name\":\"Priming Bank\",\"institution_id\":\"ins_1\"}}"))
-                + ",\"isBase64Encoded\":false}";
+    private static void primeErrorAnswers() {
         try {
-            APIGatewayV2HTTPEvent event = HttpApiHandler.readEvent(
-                    new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)));
-            ExchangeRequest.parse(JsonBody.parseRequired(event));
-
-            HttpApiHandler.writeResponse(ApiResponses.json(201, new ExchangeResult("priming", "ins_1", "Priming Bank",
-                    List.of(new ExchangeResult.LinkedAccount("a", "n", "0000", "depository", "checking", "created")),
-                    List.of()).toJson()), OutputStream.nullOutputStream());
-            for (RuntimeException failure : List.of(ApiError.badRequest("priming"),
+            for (RuntimeException failure : List.of(
                     PlaidFailure.rejected("priming", 400, "INVALID_INPUT", "INVALID_PUBLIC_TOKEN", "priming", null, null),
                     PlaidFailure.timeout("priming"), new DependencyUnavailable("priming", "priming", null))) {
                 HttpApiHandler.writeResponse(ApiResponses.error(ErrorMapper.map(failure)), OutputStream.nullOutputStream());
@@ -127,44 +107,27 @@ public final class SnapStartPriming implements Resource {
     }
 
     /**
-     * Every service, through the same classes the real wiring uses, against the loopback stand-in.
-     * A step that a real request would answer with a 4xx (an item that is not there) is expected to
-     * end so; anything else that fails is reported, never thrown: priming must not fail an init.
+     * Every route, through its handler's own entry (the event's bytes in, the answer's out, as
+     * Lambda's runtime calls it), each handler built on a twin wiring of the same classes pointed
+     * at the loopback stand-in. So the walk links and loads what a request does, end to end: the
+     * event mapping, the caller's identity, the request's telemetry and its metrics document, the
+     * service, the clients and the answer. A route that a real request would answer with a 4xx
+     * (an item that is not there, a malformed body) is expected to; any other status is reported,
+     * never thrown: priming must not fail an init.
      */
-    static PrimingReport primeServices() {
+    static PrimingReport walkRoutes() {
         List<String> unexpected = new ArrayList<>();
         int steps = 0;
         try (LoopbackUpstreams loopback = new LoopbackUpstreams(PrimingAnswers::answer)) {
             Wiring twin = Wiring.forPriming(loopback.uri());
-            String user = "priming-user";
-            String itemId = PrimingAnswers.ITEM_ID;
-            List<Step> walk = List.of(
-                    new Step("link token", false, () -> twin.linkTokenService().create(user)),
-                    new Step("exchange", false, () -> twin.publicTokenExchange().exchange(user,
-                            ExchangeRequest.parse(JsonBody.parseRequired(APIGatewayV2HTTPEvent.builder()
-                                    .withBody("{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000001\"}")
-                                    .withIsBase64Encoded(false).build())))),
-                    new Step("list items", false, () -> twin.tokenVault().listItems(user, 10, null)),
-                    new Step("knot session", false, () -> twin.knotSessions().create(user, "priming-card", Optional.empty())),
-                    new Step("sandbox public token", false, () -> twin.sandboxPublicTokens().create()),
-                    new Step("webhook", false, () -> {
-                        byte[] body = PrimingAnswers.WEBHOOK_BODY.getBytes(StandardCharsets.UTF_8);
-                        twin.itemWebhooks().handle(twin.plaidWebhookVerifier().verify(
-                                PrimingAnswers.signedWebhook(body), body), JsonBody.parseObject(body));
-                    }),
-                    // The stand-in's table is empty: a real request for this item would be a 404.
-                    new Step("remove item", true, () -> twin.linkedItems().remove(user, itemId)),
-                    new Step("update-mode link token", true, () -> twin.linkTokenService().createForUpdate(user, itemId)));
-            for (Step step : walk) {
+            for (Step step : walk()) {
                 steps++;
                 try {
-                    step.action().run();
-                    if (step.endsNotFound()) {
-                        unexpected.add(step.name() + ": succeeded");
-                    }
-                } catch (ApiError e) {
-                    if (!step.endsNotFound() || e.status() != 404) {
-                        unexpected.add(step.name() + ": " + e.status());
+                    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+                    step.handler().apply(twin).handleRequest(new ByteArrayInputStream(step.event()), answer, null);
+                    int status = Json.parse(answer.toByteArray()).getAsJsonObject().get("statusCode").getAsInt();
+                    if (status != step.expectedStatus()) {
+                        unexpected.add(step.name() + ": " + status);
                     }
                 } catch (Exception e) {
                     unexpected.add(step.name() + ": " + e.getClass().getSimpleName());
@@ -177,5 +140,35 @@ public final class SnapStartPriming implements Resource {
             LOG.atWarn().addKeyValue("steps", unexpected).log("priming steps ended unexpectedly");
         }
         return new PrimingReport(steps, List.copyOf(unexpected));
+    }
+
+    private static List<Step> walk() {
+        String itemId = PrimingAnswers.ITEM_ID;
+        byte[] webhook = PrimingAnswers.WEBHOOK_BODY.getBytes(StandardCharsets.UTF_8);
+        return List.of(
+                new Step("link token", CreateLinkTokenHandler::new,
+                        fromCaller("POST /create_link_token", "/create_link_token", Map.of(), Map.of(), null), 200),
+                // With Link's metadata, as a front end sends it after onSuccess.
+                new Step("exchange", ExchangePublicTokenHandler::new, fromCaller("POST /exchange_public_token",
+                        "/exchange_public_token", Map.of(), Map.of(),
+                        "{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000001\","
+                                + "\"accounts\":[{\"id\":\"primingAccount\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
+                                + "\"institution\":{\"name\":\"Priming Bank\",\"institution_id\":\"ins_109508\"}}"), 201),
+                new Step("list items", ListItemsHandler::new,
+                        fromCaller("GET /items", "/items", Map.of(), Map.of("limit", "10"), null), 200),
+                new Step("knot session", KnotSessionHandler::new, fromCaller("POST /knot/session", "/knot/session",
+                        Map.of(), Map.of(), "{\"card_id\":\"priming-card\"}"), 201),
+                new Step("sandbox public token", SandboxPublicTokenHandler::new,
+                        fromCaller("POST /sandbox/public_token", "/sandbox/public_token", Map.of(), Map.of(), null), 201),
+                new Step("webhook", PlaidWebhookHandler::new, PrimingEvents.anonymous("POST /webhooks/plaid",
+                        "/webhooks/plaid", Map.of("content-type", "application/json",
+                                "plaid-verification", PrimingAnswers.signedWebhook(webhook)), PrimingAnswers.WEBHOOK_BODY), 200),
+                // The stand-in's table is empty: a real request for this item would be a 404.
+                new Step("remove item", DeleteItemHandler::new, fromCaller("DELETE /items/{item_id}",
+                        "/items/" + itemId, Map.of("item_id", itemId), Map.of(), null), 404),
+                new Step("update-mode link token", CreateLinkTokenHandler::new, fromCaller("POST /create_link_token",
+                        "/create_link_token", Map.of(), Map.of(), "{\"item_id\":\"" + itemId + "\"}"), 404),
+                new Step("malformed request", ExchangePublicTokenHandler::new, fromCaller("POST /exchange_public_token",
+                        "/exchange_public_token", Map.of(), Map.of(), "{\"public_token\":"), 400));
     }
 }
