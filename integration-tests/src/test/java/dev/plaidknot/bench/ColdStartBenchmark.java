@@ -71,8 +71,11 @@ public final class ColdStartBenchmark {
                        Stats overhead, Primed primed, long classesLoaded) {
     }
 
-    /** The SnapStart hooks' own time (snapshot creation and restore) and the first invocation after them. */
-    private record Primed(double firstInvokeMs, double primingMs, double restoreHookMs) {
+    /**
+     * The SnapStart hooks' own time (snapshot creation and restore), the first invocation after
+     * them, and the classes it still loaded (what priming did not reach).
+     */
+    private record Primed(double firstInvokeMs, double primingMs, double restoreHookMs, long classesLoaded) {
     }
 
     private record Stats(double median, double worst, double p50, double p99) {
@@ -315,6 +318,9 @@ public final class ColdStartBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LambdaLaunch.SNAPSTART_JVM_FLAGS);
+        // -Dbench.primedOpts=-Dprimed.repeats=3,-Xlog:... (comma-separated) for a closer look; with -Dbench.primedEcho=true its output is printed.
+        List.of(System.getProperty("bench.primedOpts", "").split(",")).stream().filter(opt -> !opt.isBlank())
+                .forEach(command::add);
         command.addAll(List.of("-cp", testClasspath, PrimedFirstInvoke.class.getName(),
                 route.handler().split("::")[0], file.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -328,19 +334,26 @@ public final class ColdStartBenchmark {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
+        if (Boolean.getBoolean("bench.primedEcho")) {
+            System.out.println(output);
+        }
         Map<String, String> figures = new HashMap<>();
         for (String line : output.split("\n")) {
             String[] parts = line.strip().split(" ");
             if (parts.length >= 2 && parts[0].endsWith("_US")) {
                 figures.put(parts[0], parts[1]);
             }
-            if (parts[0].equals("PRIMED_FIRST_INVOKE_US") && !parts[3].startsWith("2")) {
-                throw new IllegalStateException("primed " + route.routeKey() + " answered " + parts[3]);
+            if (parts[0].equals("PRIMED_FIRST_INVOKE_US")) {
+                if (!parts[3].startsWith("2")) {
+                    throw new IllegalStateException("primed " + route.routeKey() + " answered " + parts[3]);
+                }
+                figures.put("PRIMED_CLASSES", parts[5]);
             }
         }
         if (figures.keySet().containsAll(List.of("PRIMING_US", "RESTORE_HOOK_US", "PRIMED_FIRST_INVOKE_US"))) {
             return new Primed(Long.parseLong(figures.get("PRIMED_FIRST_INVOKE_US")) / 1000.0,
-                    Long.parseLong(figures.get("PRIMING_US")) / 1000.0, Long.parseLong(figures.get("RESTORE_HOOK_US")) / 1000.0);
+                    Long.parseLong(figures.get("PRIMING_US")) / 1000.0, Long.parseLong(figures.get("RESTORE_HOOK_US")) / 1000.0,
+                    Long.parseLong(figures.get("PRIMED_CLASSES")));
         }
         throw new IllegalStateException("primed run of " + route.routeKey() + " printed no timing:\n" + output);
     }
@@ -388,9 +401,10 @@ public final class ColdStartBenchmark {
                     row.classesLoaded());
         }
         System.out.println();
-        System.out.println("SnapStart hooks' own time, ms (priming before the checkpoint / the restore hook):");
+        System.out.println("SnapStart hooks' own time, ms (priming before the checkpoint / the restore hook), and classes the primed first invoke loaded:");
         rows.stream().filter(row -> row.primed() != null).forEach(row -> System.out.printf(Locale.ROOT,
-                "  %-30s %.0f / %.0f%n", row.function(), row.primed().primingMs(), row.primed().restoreHookMs()));
+                "  %-30s %.0f / %.0f, %d classes%n", row.function(), row.primed().primingMs(), row.primed().restoreHookMs(),
+                row.primed().classesLoaded()));
         System.out.println();
         System.out.println("Classes loaded by the first invocation, by where they came from (the ten largest):");
         classesBySource.forEach((function, bySource) -> System.out.printf(Locale.ROOT, "  %-30s %s%n", function,
