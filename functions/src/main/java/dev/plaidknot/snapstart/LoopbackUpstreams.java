@@ -28,7 +28,11 @@ final class LoopbackUpstreams implements AutoCloseable {
         }
     }
 
-    record Answer(int status, String body) {
+    /** A status, a JSON body, and any headers beyond the content type and length. */
+    record Answer(int status, String body, Map<String, String> headers) {
+        Answer(int status, String body) {
+            this(status, body, Map.of());
+        }
     }
 
     private static final int MAX_BODY = 1 << 20;
@@ -83,8 +87,10 @@ final class LoopbackUpstreams implements AutoCloseable {
                 Answer answer = answers.apply(new Request(parts[0], path, headers, body));
                 byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
                 // Head and body in one write: two small writes wait out the client's delayed ACK.
-                out.write(("HTTP/1.1 " + answer.status() + " Priming\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + bytes.length + "\r\n\r\n" + answer.body()).getBytes(StandardCharsets.UTF_8));
+                StringBuilder head = new StringBuilder("HTTP/1.1 ").append(answer.status())
+                        .append(" Priming\r\nContent-Type: application/json\r\nContent-Length: ").append(bytes.length);
+                answer.headers().forEach((name, value) -> head.append("\r\n").append(name).append(": ").append(value));
+                out.write((head + "\r\n\r\n" + answer.body()).getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
         } catch (IOException | RuntimeException ended) {

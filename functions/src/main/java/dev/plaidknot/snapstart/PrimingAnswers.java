@@ -17,6 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * What the loopback stand-in answers while priming: the smallest documented success of each
@@ -38,7 +40,9 @@ final class PrimingAnswers {
     static Answer answer(Request request) {
         String target = request.header("x-amz-target");
         if (!target.isEmpty()) {
-            return new Answer(200, aws(target.substring(target.indexOf('.') + 1)));
+            String body = aws(target.substring(target.indexOf('.') + 1));
+            // DynamoDB signs each answer with a CRC32 of its body, which the SDK checks: so does the stand-in.
+            return target.startsWith("DynamoDB") ? new Answer(200, body, Map.of("x-amz-crc32", crc32(body))) : new Answer(200, body);
         }
         return switch (request.path()) {
             case "/link/token/create" -> ok("{\"link_token\":\"link-sandbox-00000000-0000-4000-8000-000000000000\","
@@ -72,6 +76,12 @@ final class PrimingAnswers {
             case "Decrypt" -> "{\"Plaintext\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
             default -> "{}";
         };
+    }
+
+    private static String crc32(String body) {
+        CRC32 crc = new CRC32();
+        crc.update(body.getBytes(StandardCharsets.UTF_8));
+        return Long.toString(crc.getValue());
     }
 
     private static Answer ok(String body) {
