@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -41,6 +42,8 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -151,6 +154,25 @@ public final class Wiring {
                 LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName()).log("secret not fetched after restore");
             }
         }
+    }
+
+    /**
+     * After a SnapStart restore: resolves the AWS credentials of the DynamoDB client, if this
+     * function built one (its KMS client shares the chain), so the first request does not walk
+     * the default chain. A function that fetches keys has already resolved them for Secrets
+     * Manager; one that holds no key (the item list) would otherwise pay it on a cardholder's
+     * request. On Lambda this reads the environment or the runtime's local credentials endpoint,
+     * never an AWS API. Best effort: a failure is the first request's to meet.
+     */
+    public void resolveAwsCredentials() {
+        dynamo.ifBuilt().ifPresent(client -> {
+            try {
+                client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join();
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName())
+                        .log("AWS credentials not resolved after restore");
+            }
+        });
     }
 
     /**
@@ -306,16 +328,22 @@ public final class Wiring {
                 .addExecutionInterceptor(new UpstreamTimingInterceptor())
                 .build();
 
+        /**
+         * The default chain, one for all of a function's clients (each client would otherwise build
+         * its own), so the restore hook resolves it once for all of them.
+         */
+        private static final AwsCredentialsProvider CREDENTIALS = DefaultCredentialsProvider.builder().build();
+
         static SecretsManagerClient secretsManager() {
-            return built(SecretsManagerClient.builder());
+            return built(SecretsManagerClient.builder().credentialsProvider(CREDENTIALS));
         }
 
         static DynamoDbClient dynamo() {
-            return built(DynamoDbClient.builder());
+            return built(DynamoDbClient.builder().credentialsProvider(CREDENTIALS));
         }
 
         static KmsClient kms() {
-            return built(KmsClient.builder());
+            return built(KmsClient.builder().credentialsProvider(CREDENTIALS));
         }
 
         /** A client with this HTTP client and these timeouts; the builder brings anything else. */
@@ -331,6 +359,11 @@ public final class Wiring {
 
         Once(Supplier<T> factory) {
             this.factory = factory;
+        }
+
+        /** The value if it was built; never builds it. */
+        Optional<T> ifBuilt() {
+            return Optional.ofNullable(value);
         }
 
         @Override

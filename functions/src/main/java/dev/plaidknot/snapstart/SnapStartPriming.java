@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * a cardholder's request. Nothing here reaches Plaid, Knot or AWS, writes anything anywhere, or
  * puts a log or metric line that could read as a real request. After restore: fetch the keys
  * again (a cached key is never trusted across a snapshot), in the hook rather than on the first
- * request; resolve the Plaid client's operations for those keys; open a connection to Plaid's and
- * Knot's hosts (a handshake on the first request is the largest cost left there); and count the
- * restore as a cold start.
+ * request; resolve the AWS credentials, and the Plaid client's operations for the fresh keys;
+ * open a connection to Plaid's and Knot's hosts (a handshake on the first request is the largest
+ * cost left there); and count the restore as a cold start.
  */
 public final class SnapStartPriming implements Resource {
 
@@ -71,6 +71,7 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         wiring.refetchSecrets();
+        wiring.resolveAwsCredentials();
         wiring.resolveUpstreamOperations();
         wiring.openUpstreamConnections();
         Telemetry.restored();

@@ -1,0 +1,77 @@
+package dev.plaidknot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.plaidknot.config.Settings;
+import dev.plaidknot.handler.ListItemsHandler;
+import dev.plaidknot.vault.TokenCipher;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** What the restore hook does with the AWS clients a function built: credentials resolved, no AWS call. */
+class WiringRestoreTest {
+
+    private static final TokenCipher UNUSED_CIPHER = new TokenCipher() {
+        @Override
+        public byte[] encrypt(String token, Map<String, String> context) {
+            throw new AssertionError("no encryption on restore");
+        }
+
+        @Override
+        public String decrypt(byte[] ciphertext, Map<String, String> context) {
+            throw new AssertionError("no decryption on restore");
+        }
+    };
+
+    @Test
+    void restore_resolves_the_credentials_of_the_dynamodb_client_the_function_built_without_calling_it() throws Exception {
+        AtomicInteger resolved = new AtomicInteger();
+        AwsCredentialsProvider counting = () -> {
+            resolved.incrementAndGet();
+            return AwsBasicCredentials.create("restore", "restore");
+        };
+        // A port nothing listens on: a call to DynamoDB would fail the test with an exception.
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
+                .region(Region.US_EAST_1).credentialsProvider(counting).build()) {
+            Wiring wiring = new Wiring(new Settings(Map.of("TOKENS_TABLE", "tokens")), new Wiring.Backends(() -> {
+                throw new AssertionError("the item list holds no key");
+            }, () -> dynamo, () -> UNUSED_CIPHER));
+            new ListItemsHandler(wiring);
+            assertThat(resolved).as("building the client resolves nothing").hasValue(0);
+
+            wiring.resolveAwsCredentials();
+
+            assertThat(resolved).hasValue(1);
+        }
+    }
+
+    @Test
+    void restore_builds_no_aws_client_that_the_function_did_not_build() {
+        Wiring wiring = new Wiring(new Settings(Map.of()), () -> {
+            throw new AssertionError("built a Secrets Manager client");
+        }, () -> {
+            throw new AssertionError("built a DynamoDB client");
+        }, () -> {
+            throw new AssertionError("built a KMS client");
+        });
+
+        assertThatCode(() -> {
+            wiring.resolveAwsCredentials();
+            wiring.resolveUpstreamOperations();
+            wiring.openUpstreamConnections();
+        }).doesNotThrowAnyException();
+    }
+}
