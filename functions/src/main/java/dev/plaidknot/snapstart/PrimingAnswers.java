@@ -28,6 +28,8 @@ import java.util.zip.CRC32;
 final class PrimingAnswers {
 
     static final String ITEM_ID = "primingItem0000000000000000000000000";
+    /** An item the stand-in's table does not hold: its removal is a 404. */
+    static final String UNKNOWN_ITEM_ID = "primingGone0000000000000000000000000";
     static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
             + ITEM_ID + "\",\"environment\":\"sandbox\"}";
     private static final String KEY_ID = "priming-webhook-key";
@@ -40,7 +42,7 @@ final class PrimingAnswers {
     static Answer answer(Request request) {
         String target = request.header("x-amz-target");
         if (!target.isEmpty()) {
-            String body = aws(target.substring(target.indexOf('.') + 1));
+            String body = aws(target.substring(target.indexOf('.') + 1), request.body());
             // DynamoDB signs each answer with a CRC32 of its body, which the SDK checks: so does the stand-in.
             return target.startsWith("DynamoDB") ? new Answer(200, body, Map.of("x-amz-crc32", crc32(body))) : new Answer(200, body);
         }
@@ -68,8 +70,16 @@ final class PrimingAnswers {
         };
     }
 
-    /** DynamoDB's and KMS's JSON answers, by operation: an empty table, a made-up ciphertext. */
-    private static String aws(String operation) {
+    /**
+     * DynamoDB's and KMS's JSON answers, by operation: a table that holds only the priming item's
+     * access token (so removing the item and update mode walk their whole path, as they would for
+     * a cardholder's item), a made-up ciphertext.
+     */
+    private static String aws(String operation, String body) {
+        if (operation.equals("GetItem") && body.contains(ITEM_ID)
+                && body.contains("\"ProjectionExpression\":\"access_token_ciphertext\"")) {
+            return "{\"Item\":{\"access_token_ciphertext\":{\"B\":\"" + BLOB + "\"}}}";
+        }
         return switch (operation) {
             case "Query", "Scan" -> "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
             case "Encrypt" -> "{\"CiphertextBlob\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";

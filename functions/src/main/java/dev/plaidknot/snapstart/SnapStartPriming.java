@@ -164,11 +164,14 @@ public final class SnapStartPriming implements Resource {
                 new Step("webhook", PlaidWebhookHandler::new, PrimingEvents.anonymous("POST /webhooks/plaid",
                         "/webhooks/plaid", Map.of("content-type", "application/json",
                                 "plaid-verification", PrimingAnswers.signedWebhook(webhook)), PrimingAnswers.WEBHOOK_BODY), 200),
-                // The stand-in's table is empty: a real request for this item would be a 404.
-                new Step("remove item", DeleteItemHandler::new, fromCaller("DELETE /items/{item_id}",
-                        "/items/" + itemId, Map.of("item_id", itemId), Map.of(), null), 404),
+                // The stand-in holds the priming item's access token: it is re-linked and removed.
                 new Step("update-mode link token", CreateLinkTokenHandler::new, fromCaller("POST /create_link_token",
-                        "/create_link_token", Map.of(), Map.of(), "{\"item_id\":\"" + itemId + "\"}"), 404),
+                        "/create_link_token", Map.of(), Map.of(), "{\"item_id\":\"" + itemId + "\"}"), 200),
+                new Step("remove item", DeleteItemHandler::new, fromCaller("DELETE /items/{item_id}",
+                        "/items/" + itemId, Map.of("item_id", itemId), Map.of(), null), 204),
+                new Step("remove an item that is not there", DeleteItemHandler::new, fromCaller("DELETE /items/{item_id}",
+                        "/items/" + PrimingAnswers.UNKNOWN_ITEM_ID, Map.of("item_id", PrimingAnswers.UNKNOWN_ITEM_ID),
+                        Map.of(), null), 404),
                 new Step("malformed request", ExchangePublicTokenHandler::new, fromCaller("POST /exchange_public_token",
                         "/exchange_public_token", Map.of(), Map.of(), "{\"public_token\":"), 400));
     }

@@ -29,7 +29,7 @@ class LoopbackPrimingTest {
         SnapStartPriming.PrimingReport report = new SnapStartPriming(unreachable()).prime();
 
         assertThat(report.unexpected()).isEmpty();
-        assertThat(report.steps()).isEqualTo(9);
+        assertThat(report.steps()).isEqualTo(10);
     }
 
     @Test
