@@ -75,12 +75,11 @@ public final class Wiring {
     private final Clock clock = Clock.systemUTC();
     private final List<CachedSecret<?>> secrets = new CopyOnWriteArrayList<>();
     private final List<Preconnect> preconnects = new CopyOnWriteArrayList<>();
-    private final List<PlaidApiGateway> plaidGateways = new CopyOnWriteArrayList<>();
     private final Once<SecretSource> secretSource;
     private final Once<DynamoDbClient> dynamo;
     private final Once<TokenCipher> cipher;
 
-    private final Once<PlaidGateway> plaidGateway = new Once<>(this::buildPlaidGateway);
+    private final Once<PlaidApiGateway> plaidGateway = new Once<>(this::buildPlaidGateway);
     private final Once<TokenVault> tokenVault = new Once<>(this::buildTokenVault);
     private final Once<LinkTokenService> linkTokenService = new Once<>(this::buildLinkTokenService);
     private final Once<PublicTokenExchange> publicTokenExchange = new Once<>(this::buildPublicTokenExchange);
@@ -148,11 +147,7 @@ public final class Wiring {
     public void refetchSecrets() {
         for (CachedSecret<?> secret : secrets) {
             secret.invalidate();
-            try {
-                secret.get();
-            } catch (RuntimeException e) {
-                LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName()).log("secret not fetched after restore");
-            }
+            bestEffort(secret::get, "secret not fetched after restore");
         }
     }
 
@@ -165,14 +160,9 @@ public final class Wiring {
      * never an AWS API. Best effort: a failure is the first request's to meet.
      */
     public void resolveAwsCredentials() {
-        dynamo.ifBuilt().ifPresent(client -> {
-            try {
-                client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join();
-            } catch (RuntimeException e) {
-                LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName())
-                        .log("AWS credentials not resolved after restore");
-            }
-        });
+        dynamo.ifBuilt().ifPresent(client -> bestEffort(
+                () -> client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join(),
+                "AWS credentials not resolved after restore"));
     }
 
     /**
@@ -180,14 +170,17 @@ public final class Wiring {
      * resolves its operations without calling Plaid ({@link PlaidApiGateway#resolveOperations}).
      * A failure (no keys) is left for the first request, as with the keys themselves.
      */
-    public void resolveUpstreamOperations() {
-        for (PlaidApiGateway gateway : plaidGateways) {
-            try {
-                gateway.resolveOperations();
-            } catch (RuntimeException e) {
-                LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName())
-                        .log("plaid operations not resolved after restore");
-            }
+    public void resolvePlaidOperations() {
+        plaidGateway.ifBuilt().ifPresent(gateway -> bestEffort(gateway::resolveOperations,
+                "plaid operations not resolved after restore"));
+    }
+
+    /** One step of the restore hook: a failure is logged by its class only and left for the first request. */
+    private static void bestEffort(Runnable step, String failureMessage) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.atWarn().addKeyValue("failure", e.getClass().getSimpleName()).log(failureMessage);
         }
     }
 
@@ -280,7 +273,7 @@ public final class Wiring {
                 new DynamoExchangeLedger(dynamo.get(), settings.tokensTable(), clock), clock);
     }
 
-    private PlaidGateway buildPlaidGateway() {
+    private PlaidApiGateway buildPlaidGateway() {
         // Settings first: a missing one must fail before any client is built.
         String secretArn = settings.plaidSecretArn();
         Duration timeout = settings.plaidTimeout();
@@ -292,9 +285,7 @@ public final class Wiring {
         secrets.add(secret);
         PlaidClients clients = new PlaidClients(http, secret, baseUrl);
         preconnects.add(new Preconnect("plaid", http, clients::baseUrl));
-        PlaidApiGateway gateway = new PlaidApiGateway(clients, timeout, RetryPolicy.standard());
-        plaidGateways.add(gateway);
-        return gateway;
+        return new PlaidApiGateway(clients, timeout, RetryPolicy.standard());
     }
 
     /** The HTTP client of one upstream (Plaid or Knot): built once, its pool reused across requests. */

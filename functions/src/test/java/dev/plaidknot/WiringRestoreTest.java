@@ -70,7 +70,7 @@ class WiringRestoreTest {
 
         assertThatCode(() -> {
             wiring.resolveAwsCredentials();
-            wiring.resolveUpstreamOperations();
+            wiring.resolvePlaidOperations();
             wiring.openUpstreamConnections();
         }).doesNotThrowAnyException();
     }

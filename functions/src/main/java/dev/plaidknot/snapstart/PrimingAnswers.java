@@ -44,7 +44,9 @@ final class PrimingAnswers {
         if (!target.isEmpty()) {
             String body = aws(target.substring(target.indexOf('.') + 1), request.body());
             // DynamoDB signs each answer with a CRC32 of its body, which the SDK checks: so does the stand-in.
-            return target.startsWith("DynamoDB") ? new Answer(200, body, Map.of("x-amz-crc32", crc32(body))) : new Answer(200, body);
+            return target.startsWith("DynamoDB")
+                    ? new Answer(200, body, Map.of("x-amz-crc32", crc32(body)))
+                    : new Answer(200, body);
         }
         return switch (request.path()) {
             case "/link/token/create" -> ok("{\"link_token\":\"link-sandbox-00000000-0000-4000-8000-000000000000\","

@@ -72,7 +72,7 @@ public final class SnapStartPriming implements Resource {
     public void afterRestore(Context<? extends Resource> context) {
         wiring.refetchSecrets();
         wiring.resolveAwsCredentials();
-        wiring.resolveUpstreamOperations();
+        wiring.resolvePlaidOperations();
         wiring.openUpstreamConnections();
         Telemetry.restored();
     }
