@@ -22,7 +22,6 @@ import org.slf4j.spi.LoggingEventAware;
  */
 final class JsonLogger extends AbstractLogger implements LoggingEventAware {
 
-
     private final Level threshold;
     private final String shortName;
     private final transient BasicMDCAdapter mdc;
@@ -35,7 +34,7 @@ final class JsonLogger extends AbstractLogger implements LoggingEventAware {
     }
 
     private boolean enabled(Level level) {
-        return level.toInt() >= threshold.toInt() && (level.toInt() >= Level.WARN.toInt() || !QuietLogs.active());
+        return level.toInt() >= threshold.toInt();
     }
 
     @Override public boolean isTraceEnabled() { return enabled(Level.TRACE); }
@@ -95,7 +94,7 @@ final class JsonLogger extends AbstractLogger implements LoggingEventAware {
         } catch (IOException e) {
             return;
         }
-        System.out.println(line);
+        QuietLogs.out(level.toInt() >= Level.WARN.toInt()).println(line);
     }
 
     private static void writeValue(JsonWriter json, String key, Object value) throws IOException {

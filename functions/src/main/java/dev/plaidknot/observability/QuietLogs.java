@@ -1,15 +1,23 @@
 package dev.plaidknot.observability;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
  * Keeps INFO and below, and metric documents, off the log while work that is not a request runs
  * on this thread (the SnapStart priming walk), so its calls never read as real Plaid calls in the
  * logs or count in the metrics. WARN and ERROR still pass: a broken priming step must be seen.
+ * Quiet lines are still built and printed, to a stream that discards them: the walk then takes
+ * the branches a logged request takes, so the code it leaves compiled in the snapshot is the code
+ * the first request after a restore runs, not code the JIT must throw away when logging turns on.
  */
 public final class QuietLogs {
 
     private static final ThreadLocal<Boolean> QUIET = ThreadLocal.withInitial(() -> false);
+    private static final PrintStream DISCARD =
+            new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
 
     private QuietLogs() {
     }
@@ -24,7 +32,8 @@ public final class QuietLogs {
         }
     }
 
-    static boolean active() {
-        return QUIET.get();
+    /** Where a line of this thread goes: stdout, or nowhere while quiet unless {@code mustShow}. */
+    static PrintStream out(boolean mustShow) {
+        return mustShow || !QUIET.get() ? System.out : DISCARD;
     }
 }

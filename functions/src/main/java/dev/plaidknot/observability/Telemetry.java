@@ -2,6 +2,7 @@ package dev.plaidknot.observability;
 
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,7 +101,7 @@ public final class Telemetry {
 
     /**
      * Ends the invocation: writes its metrics (if any) and forgets them. The SnapStart priming
-     * walk's invocations build their documents but never print them: they are not traffic.
+     * walk's invocations write theirs where {@link QuietLogs} discards them: they are not traffic.
      */
     public static void end(String route) {
         Observation observation = CURRENT.get();
@@ -118,9 +119,8 @@ public final class Telemetry {
             Dimensioned d = entry.getKey();
             lines.add(document(route, Map.of(d.metric(), entry.getValue()), d.dimension(), d.value()));
         }
-        if (!QuietLogs.active()) {
-            lines.forEach(System.out::println);
-        }
+        PrintStream out = QuietLogs.out(false);
+        lines.forEach(out::println);
     }
 
     /** One EMF document: the metrics under [Service] (and [Service, dimension] when given). */
