@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plaidknot.Wiring;
 import dev.plaidknot.config.Settings;
+import dev.plaidknot.handler.CreateLinkTokenHandler;
+import dev.plaidknot.handler.SandboxPublicTokenHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +35,32 @@ class LoopbackPrimingTest {
     }
 
     @Test
+    void the_functions_own_route_is_walked_again_and_no_other() {
+        String handler = CreateLinkTokenHandler.class.getName() + "::handleRequest";
+
+        SnapStartPriming.PrimingReport report = new SnapStartPriming(unreachable(), handler).prime();
+
+        assertThat(report.unexpected()).isEmpty();
+        // the link token's two steps (a new item, update mode) once more per repeat
+        assertThat(report.steps()).isEqualTo(10 + 2 * SnapStartPriming.OWN_ROUTE_REPEATS);
+    }
+
+    @Test
+    void a_handler_priming_does_not_know_gets_the_walk_once() {
+        SnapStartPriming.PrimingReport report = new SnapStartPriming(unreachable(), "example.Other::handleRequest").prime();
+
+        assertThat(report.unexpected()).isEmpty();
+        assertThat(report.steps()).isEqualTo(10);
+    }
+
+    @Test
     void the_walk_writes_no_info_lines_that_could_read_as_real_calls() {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            new SnapStartPriming(unreachable()).prime();
+            // with repeats: the discarded lines are built on every one of them
+            new SnapStartPriming(unreachable(), SandboxPublicTokenHandler.class.getName() + "::handleRequest").prime();
         } finally {
             System.setOut(original);
         }
