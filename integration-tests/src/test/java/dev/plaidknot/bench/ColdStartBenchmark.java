@@ -32,10 +32,21 @@ public final class ColdStartBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int COLD_RUNS = Integer.getInteger("bench.coldRuns", 10);
     private static final int WARM_RUNS = Integer.getInteger("bench.warmRuns", 1000);
+    /**
+     * Invocations served before the counted ones: with C2 on (SnapStart's flags) the JIT keeps
+     * compiling the request path for some hundreds of invocations, and a run's p99 counted from
+     * the 51st invocation was that transient (overhead p99 7 ms, while no window of 100 after the
+     * 500th exceeded 5 ms). The transient's own p50 / p99 are printed under the table.
+     */
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 500);
+    /** The first invocations of a warm environment are the cold path, measured on their own. */
+    private static final int COLD_PATH = 50;
     /** Fresh JVMs per function for the primed first invoke; the median is reported (one run is mostly noise). */
     private static final int PRIMED_RUNS = Integer.getInteger("bench.primedRuns", 5);
     /** Cold starts are on demand; warm and primed environments are SnapStart's, as the template deploys them. */
     static final List<String> ON_DEMAND_FLAGS = LambdaLaunch.JVM_FLAGS;
+    /** template.yaml's default LogLevel: every run logs as a deployed function does (the warm runs read its outcome lines). */
+    private static final String DEPLOYED_LOG_LEVEL = "INFO";
     /** -Dbench.warmFlags=on-demand measures the warm runs under the on-demand flags (C1 only) instead. */
     static final List<String> WARM_FLAGS = "on-demand".equals(System.getProperty("bench.warmFlags"))
             ? LambdaLaunch.JVM_FLAGS : LambdaLaunch.SNAPSTART_JVM_FLAGS;
@@ -67,15 +78,21 @@ public final class ColdStartBenchmark {
 
     /** floorRatio: cold median to the typed hello world's; streamFloorRatio: to the byte-stream one's. */
     private record Row(String function, Stats init, Stats firstInvoke, Stats total, double floorRatio,
-                       double streamFloorRatio, Stats warm,
-                       Stats overhead, Primed primed, long classesLoaded) {
+                       double streamFloorRatio, WarmResult warm, Primed primed, long classesLoaded) {
     }
 
     /**
-     * The SnapStart hooks' own time (snapshot creation and restore), the first invocation after
-     * them, and the classes it still loaded (what priming did not reach).
+     * The first invocation after the SnapStart hooks: its handler time as its outcome line reports
+     * it (what the warm p50 is taken from, so the ratio compares like with like) and the upstream
+     * time in it; its time from the event's bytes to the answer's (also mapping the event, writing
+     * the answer and the log lines); the hooks' own time (snapshot creation and restore), and the
+     * classes it still loaded (what priming did not reach).
      */
-    private record Primed(double firstInvokeMs, double primingMs, double restoreHookMs, long classesLoaded) {
+    private record Primed(double handlerMs, double upstreamMs, double bytesToBytesMs, double primingMs,
+                          double restoreHookMs, long classesLoaded, double fastestMs, double slowestMs) {
+        double overheadMs() {
+            return handlerMs - upstreamMs;
+        }
     }
 
     private record Stats(double median, double worst, double p50, double p99) {
@@ -126,7 +143,7 @@ public final class ColdStartBenchmark {
                             Stats.of(runs.stream().map(r -> r[1]).toList()), total,
                             total.median() / totals(floorRuns.get(HelloHandler.class)).median(),
                             total.median() / totals(floorRuns.get(HelloStreamHandler.class)).median(),
-                            warm.handler(), warm.overhead(), primedMedian(route, event),
+                            warm, primedMedian(route, event),
                             classesLoaded(runtime, route.handler(), event, route, false, route.functionId())));
                 }
             }
@@ -142,7 +159,7 @@ public final class ColdStartBenchmark {
                     String name = hello.getSimpleName() + " (floor)";
                     rows.add(new Row(name, Stats.of(floorRuns.stream().map(r -> r[0]).toList()),
                             Stats.of(floorRuns.stream().map(r -> r[1]).toList()), total,
-                            total.median() / typed.median(), total.median() / bytes.median(), null, null, null,
+                            total.median() / typed.median(), total.median() / bytes.median(), null, null,
                             classesLoaded(runtime, hello.getName() + "::handleRequest", helloEvent, null, true, name)));
                 }
             }
@@ -172,7 +189,7 @@ public final class ColdStartBenchmark {
     private double[] coldOnce(RuntimeApiDouble runtime, String handler, Path event, Route route, boolean floor,
                               Path classLog) throws Exception {
         runtime.arm(prepared(event, route).getBytes(StandardCharsets.UTF_8));
-        ProcessBuilder builder = lambdaProcess(runtime, handler, floor, classLog, "WARN", scratch.resolve("runtime.log"),
+        ProcessBuilder builder = lambdaProcess(runtime, handler, floor, classLog, DEPLOYED_LOG_LEVEL, scratch.resolve("runtime.log"),
                 ON_DEMAND_FLAGS);
         long started = System.nanoTime();
         Process process = builder.start();
@@ -244,7 +261,8 @@ public final class ColdStartBenchmark {
 
     // ---- warm and primed ----------------------------------------------------------------------
 
-    private record WarmResult(Stats handler, Stats overhead) {
+    /** Counted invocations' handler time and overhead, and the JIT warm-up's overhead before them. */
+    private record WarmResult(Stats handler, Stats overhead, Stats warmupOverhead) {
     }
 
     /**
@@ -254,7 +272,7 @@ public final class ColdStartBenchmark {
      * difference.
      */
     private WarmResult warm(RuntimeApiDouble runtime, Route route, Path event) throws Exception {
-        int count = WARM_RUNS + 50;
+        int count = COLD_PATH + WARMUP + WARM_RUNS;
         runtime.arm(count, index -> {
             try {
                 return prepared(event, route).getBytes(StandardCharsets.UTF_8);
@@ -263,7 +281,10 @@ public final class ColdStartBenchmark {
             }
         });
         Path log = scratch.resolve("warm-" + route.functionId() + ".log");
-        Process process = lambdaProcess(runtime, route.handler(), false, null, "INFO", log, WARM_FLAGS).start();
+        List<String> flags = new ArrayList<>(WARM_FLAGS);
+        // -Dbench.warmOpts=-Xlog:gc:file=/tmp/gc.log (comma-separated): a closer look at what the warm runs' p99 carries.
+        flags.addAll(options("bench.warmOpts"));
+        Process process = lambdaProcess(runtime, route.handler(), false, null, DEPLOYED_LOG_LEVEL, log, flags).start();
         try {
             if (!runtime.awaitAnswer(3_600) || runtime.errorBody() != null) {
                 throw new IllegalStateException(route.routeKey() + " warm runs did not finish; see " + log);
@@ -278,6 +299,7 @@ public final class ColdStartBenchmark {
         }
         List<Double> times = new ArrayList<>();
         List<Double> overheads = new ArrayList<>();
+        List<Double> warmupOverheads = new ArrayList<>();
         int invocation = 0;
         for (String line : Files.readAllLines(log)) {
             if (!line.contains("\"upstream_ms\"") || !line.contains("\"duration_ms\"")) {
@@ -285,21 +307,35 @@ public final class ColdStartBenchmark {
             }
             JsonNode outcome = JSON.readTree(line);
             double handler = outcome.path("duration_ms").asDouble();
-            double upstream = 0;
-            for (JsonNode value : outcome.path("upstream_ms")) {
-                upstream += value.asDouble();
-            }
-            if (invocation++ >= 50) {
-                // the first calls of a fresh environment are the cold path, measured above
+            double upstream = upstreamMs(outcome);
+            int index = invocation++;
+            if (index >= COLD_PATH + WARMUP) {
                 times.add(handler);
                 overheads.add(handler - upstream);
+            } else if (index >= COLD_PATH) {
+                warmupOverheads.add(handler - upstream);
             }
         }
         if (invocation != count) {
             throw new IllegalStateException(route.routeKey() + ": " + invocation + " outcome lines for " + count
                     + " invocations; see " + log);
         }
-        return new WarmResult(Stats.of(times), Stats.of(overheads));
+        return new WarmResult(Stats.of(times), Stats.of(overheads),
+                warmupOverheads.isEmpty() ? null : Stats.of(warmupOverheads));
+    }
+
+    /** Extra JVM options from a comma-separated system property. */
+    private static List<String> options(String property) {
+        return List.of(System.getProperty(property, "").split(",")).stream().filter(opt -> !opt.isBlank()).toList();
+    }
+
+    /** What an outcome line says went to Plaid, Knot and AWS. */
+    private static double upstreamMs(JsonNode outcome) {
+        double upstream = 0;
+        for (JsonNode value : outcome.path("upstream_ms")) {
+            upstream += value.asDouble();
+        }
+        return upstream;
     }
 
     /** The run whose first invoke is the median of {@link #PRIMED_RUNS}. */
@@ -308,8 +344,10 @@ public final class ColdStartBenchmark {
         for (int i = 0; i < PRIMED_RUNS; i++) {
             runs.add(primed(route, event));
         }
-        runs.sort(java.util.Comparator.comparingDouble(Primed::firstInvokeMs));
-        return runs.get((runs.size() - 1) / 2);
+        runs.sort(java.util.Comparator.comparingDouble(Primed::handlerMs));
+        Primed median = runs.get((runs.size() - 1) / 2);
+        return new Primed(median.handlerMs(), median.upstreamMs(), median.bytesToBytesMs(), median.primingMs(),
+                median.restoreHookMs(), median.classesLoaded(), runs.getFirst().handlerMs(), runs.getLast().handlerMs());
     }
 
     private Primed primed(Route route, Path event) throws Exception {
@@ -319,8 +357,7 @@ public final class ColdStartBenchmark {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LambdaLaunch.SNAPSTART_JVM_FLAGS);
         // -Dbench.primedOpts=-Dprimed.repeats=3,-Xlog:... (comma-separated) for a closer look; with -Dbench.primedEcho=true its output is printed.
-        List.of(System.getProperty("bench.primedOpts", "").split(",")).stream().filter(opt -> !opt.isBlank())
-                .forEach(command::add);
+        command.addAll(options("bench.primedOpts"));
         command.addAll(List.of("-cp", testClasspath, PrimedFirstInvoke.class.getName(),
                 route.handler().split("::")[0], file.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -329,7 +366,8 @@ public final class ColdStartBenchmark {
         env.put("AWS_ACCESS_KEY_ID", "test");
         env.put("AWS_SECRET_ACCESS_KEY", "test");
         env.put("AWS_ENDPOINT_URL", rig.aws.endpoint().toString());
-        env.put("LOG_LEVEL", "WARN");
+        env.put("LOG_LEVEL", DEPLOYED_LOG_LEVEL);
+        env.put("_HANDLER", route.handler());
         builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -338,7 +376,11 @@ public final class ColdStartBenchmark {
             System.out.println(output);
         }
         Map<String, String> figures = new HashMap<>();
+        JsonNode outcome = null;
         for (String line : output.split("\n")) {
+            if (outcome == null && line.contains("\"request completed\"")) {
+                outcome = JSON.readTree(line);
+            }
             String[] parts = line.strip().split(" ");
             if (parts.length >= 2 && parts[0].endsWith("_US")) {
                 figures.put(parts[0], parts[1]);
@@ -350,10 +392,12 @@ public final class ColdStartBenchmark {
                 figures.put("PRIMED_CLASSES", parts[5]);
             }
         }
-        if (figures.keySet().containsAll(List.of("PRIMING_US", "RESTORE_HOOK_US", "PRIMED_FIRST_INVOKE_US"))) {
-            return new Primed(Long.parseLong(figures.get("PRIMED_FIRST_INVOKE_US")) / 1000.0,
+        if (outcome != null
+                && figures.keySet().containsAll(List.of("PRIMING_US", "RESTORE_HOOK_US", "PRIMED_FIRST_INVOKE_US"))) {
+            return new Primed(outcome.path("duration_ms").asDouble(), upstreamMs(outcome),
+                    Long.parseLong(figures.get("PRIMED_FIRST_INVOKE_US")) / 1000.0,
                     Long.parseLong(figures.get("PRIMING_US")) / 1000.0, Long.parseLong(figures.get("RESTORE_HOOK_US")) / 1000.0,
-                    Long.parseLong(figures.get("PRIMED_CLASSES")));
+                    Long.parseLong(figures.get("PRIMED_CLASSES")), 0, 0);
         }
         throw new IllegalStateException("primed run of " + route.routeKey() + " printed no timing:\n" + output);
     }
@@ -381,30 +425,43 @@ public final class ColdStartBenchmark {
             packageBytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "Cold start and warm overhead, %d cold JVMs, %d warm invocations (in one Lambda-started JVM) and %d primed JVMs per function, %s, %d cores%n",
-                COLD_RUNS, WARM_RUNS, PRIMED_RUNS, System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "Cold start and warm overhead, %d cold JVMs, %d warm invocations (after %d, in one Lambda-started JVM) and %d primed JVMs per function, %s, %d cores%n",
+                COLD_RUNS, WARM_RUNS, COLD_PATH + WARMUP, PRIMED_RUNS, System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "JVM flags: cold (on demand) %s; warm %s; primed (SnapStart) %s%n",
                 String.join(" ", ON_DEMAND_FLAGS), String.join(" ", WARM_FLAGS), String.join(" ", LambdaLaunch.SNAPSTART_JVM_FLAGS));
         System.out.printf(Locale.ROOT, "Package (classes + dependency jars, one for all functions): %.1f MB%n",
                 packageBytes / 1e6);
-        System.out.printf(Locale.ROOT, "| %-30s | %-17s | %-17s | %-17s | %-11s | %-15s | %-12s | %-17s | %-7s |%n",
+        System.out.printf(Locale.ROOT, "| %-30s | %-17s | %-17s | %-17s | %-11s | %-15s | %-14s | %-17s | %-7s |%n",
                 "function", "init ms med/worst", "1st inv med/worst", "cold ms med/worst", "x floors", "warm p50/p99 ms",
-                "ovh p99 ms", "primed 1st ms (x)", "classes");
+                "ovh p50/p99 ms", "primed 1st ms (x)", "classes");
         for (Row row : rows) {
-            System.out.printf(Locale.ROOT, "| %-30s | %7.0f / %7.0f | %7.0f / %7.0f | %7.0f / %7.0f | %4.2f / %4.2f | %-15s | %-12s | %-17s | %7d |%n",
+            System.out.printf(Locale.ROOT, "| %-30s | %7.0f / %7.0f | %7.0f / %7.0f | %7.0f / %7.0f | %4.2f / %4.2f | %-15s | %-14s | %-17s | %7d |%n",
                     row.function(), row.init().median(), row.init().worst(), row.firstInvoke().median(),
                     row.firstInvoke().worst(), row.total().median(), row.total().worst(), row.floorRatio(), row.streamFloorRatio(),
-                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.2f / %.2f", row.warm().p50(), row.warm().p99()),
-                    row.overhead() == null ? "-" : String.format(Locale.ROOT, "%.2f", row.overhead().p99()),
-                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.1f (%.1f)", row.primed().firstInvokeMs(),
-                            row.primed().firstInvokeMs() / row.warm().p50()),
+                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.2f / %.2f", row.warm().handler().p50(),
+                            row.warm().handler().p99()),
+                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.2f / %.2f", row.warm().overhead().p50(),
+                            row.warm().overhead().p99()),
+                    row.warm() == null ? "-" : String.format(Locale.ROOT, "%.1f (%.1f)", row.primed().handlerMs(),
+                            row.primed().handlerMs() / row.warm().handler().p50()),
                     row.classesLoaded());
         }
         System.out.println();
-        System.out.println("SnapStart hooks' own time, ms (priming before the checkpoint / the restore hook), and classes the primed first invoke loaded:");
+        System.out.println("Primed first invoke (the median run): handler ms = upstream + overhead (overhead x warm overhead p50),"
+                + " fastest-slowest of the runs; from the event's bytes to the answer's; SnapStart hooks' own time, ms"
+                + " (priming before the checkpoint / the restore hook); classes it loaded:");
         rows.stream().filter(row -> row.primed() != null).forEach(row -> System.out.printf(Locale.ROOT,
-                "  %-30s %.0f / %.0f, %d classes%n", row.function(), row.primed().primingMs(), row.primed().restoreHookMs(),
-                row.primed().classesLoaded()));
+                "  %-30s %.1f = %.1f + %.1f (%.1f), %.1f-%.1f; %.1f; %.0f / %.0f; %d classes%n", row.function(),
+                row.primed().handlerMs(), row.primed().upstreamMs(), row.primed().overheadMs(),
+                row.primed().overheadMs() / row.warm().overhead().p50(), row.primed().fastestMs(),
+                row.primed().slowestMs(), row.primed().bytesToBytesMs(),
+                row.primed().primingMs(), row.primed().restoreHookMs(), row.primed().classesLoaded()));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "JIT warm-up of the warm environments, overhead p50 / p99 ms of invocations %d-%d (not counted above):%n",
+                COLD_PATH + 1, COLD_PATH + WARMUP);
+        rows.stream().filter(row -> row.warm() != null && row.warm().warmupOverhead() != null).forEach(row -> System.out.printf(
+                Locale.ROOT, "  %-30s %.2f / %.2f%n", row.function(), row.warm().warmupOverhead().p50(),
+                row.warm().warmupOverhead().p99()));
         System.out.println();
         System.out.println("Classes loaded by the first invocation, by where they came from (the ten largest):");
         classesBySource.forEach((function, bySource) -> System.out.printf(Locale.ROOT, "  %-30s %s%n", function,
