@@ -261,8 +261,11 @@ public final class ColdStartBenchmark {
 
     // ---- warm and primed ----------------------------------------------------------------------
 
-    /** Counted invocations' handler time and overhead, and the JIT warm-up's overhead before them. */
-    private record WarmResult(Stats handler, Stats overhead, Stats warmupOverhead) {
+    /**
+     * Counted invocations' handler time and overhead, the JIT warm-up's overhead before them, and
+     * the invocations left out because the emulator failed them (at most 1 %, else the run fails).
+     */
+    private record WarmResult(Stats handler, Stats overhead, Stats warmupOverhead, List<String> failures) {
     }
 
     /**
@@ -292,12 +295,8 @@ public final class ColdStartBenchmark {
         } finally {
             process.destroyForcibly().waitFor();
         }
-        List<Integer> statuses = runtime.statuses();
-        if (statuses.stream().anyMatch(status -> status < 200 || status >= 300)) {
-            throw new IllegalStateException(route.routeKey() + " answered " + statuses.stream()
-                    .filter(status -> status < 200 || status >= 300).findFirst().orElseThrow() + "; see " + log);
-        }
         List<Double> times = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         List<Double> overheads = new ArrayList<>();
         List<Double> warmupOverheads = new ArrayList<>();
         int invocation = 0;
@@ -309,6 +308,16 @@ public final class ColdStartBenchmark {
             double handler = outcome.path("duration_ms").asDouble();
             double upstream = upstreamMs(outcome);
             int index = invocation++;
+            int status = outcome.path("status").asInt();
+            if (status < 200 || status >= 300) {
+                // moto has stalled for seconds now and then in long runs; the function's 503 is right, but not a figure of ours
+                if (status != 503 || !outcome.has("dependency") || failures.size() >= count / 100) {
+                    throw new IllegalStateException(route.routeKey() + " answered " + status + "; see " + log);
+                }
+                failures.add(String.format(Locale.ROOT, "invocation %d: 503, %s %s after %.0f ms", index + 1,
+                        outcome.path("dependency").asText(), outcome.path("aws_error_code").asText(), handler));
+                continue;
+            }
             if (index >= COLD_PATH + WARMUP) {
                 times.add(handler);
                 overheads.add(handler - upstream);
@@ -321,7 +330,7 @@ public final class ColdStartBenchmark {
                     + " invocations; see " + log);
         }
         return new WarmResult(Stats.of(times), Stats.of(overheads),
-                warmupOverheads.isEmpty() ? null : Stats.of(warmupOverheads));
+                warmupOverheads.isEmpty() ? null : Stats.of(warmupOverheads), List.copyOf(failures));
     }
 
     /** Extra JVM options from a comma-separated system property. */
@@ -462,6 +471,9 @@ public final class ColdStartBenchmark {
         rows.stream().filter(row -> row.warm() != null && row.warm().warmupOverhead() != null).forEach(row -> System.out.printf(
                 Locale.ROOT, "  %-30s %.2f / %.2f%n", row.function(), row.warm().warmupOverhead().p50(),
                 row.warm().warmupOverhead().p99()));
+        rows.stream().filter(row -> row.warm() != null && !row.warm().failures().isEmpty()).forEach(row -> System.out.printf(
+                Locale.ROOT, "Left out of %s's warm figures, a dependency (the emulator) failed them: %s%n", row.function(),
+                String.join("; ", row.warm().failures())));
         System.out.println();
         System.out.println("Classes loaded by the first invocation, by where they came from (the ten largest):");
         classesBySource.forEach((function, bySource) -> System.out.printf(Locale.ROOT, "  %-30s %s%n", function,
