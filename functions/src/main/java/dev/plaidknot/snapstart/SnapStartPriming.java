@@ -52,10 +52,10 @@ public final class SnapStartPriming implements Resource {
 
     /**
      * Further walks of the function's own route after the whole walk, so the JIT has compiled its
-     * path before the snapshot: about 2 s more priming for a route that calls Plaid (loopback
-     * answers), which took the link token's first request after a restore from about 8 to 5 ms
-     * (medians of 7–9 restored JVMs, several runs; README). With one walk a restored environment
-     * starts in the interpreter and takes some hundreds of requests to reach compiled speed.
+     * path before the snapshot: 1–3 s more priming (loopback answers), which took the link
+     * token's first request after a restore from about 8 to 5 ms (medians of 7–9 restored JVMs,
+     * several runs; README). With one walk a restored environment starts in the interpreter and
+     * takes some hundreds of requests to reach compiled speed. 500 did no better than 200.
      */
     static final int OWN_ROUTE_REPEATS = 200;
 
