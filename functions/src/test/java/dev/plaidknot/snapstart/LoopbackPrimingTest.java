@@ -41,8 +41,10 @@ class LoopbackPrimingTest {
         SnapStartPriming.PrimingReport report = new SnapStartPriming(unreachable(), handler).prime();
 
         assertThat(report.unexpected()).isEmpty();
-        // the link token's two steps (a new item, update mode) once more per repeat
-        assertThat(report.steps()).isEqualTo(10 + 2 * SnapStartPriming.OWN_ROUTE_REPEATS);
+        // the link token's two steps (a new item, update mode) once more per repeat; the repeats
+        // stop at their count or their time budget, whichever comes first (the first always runs)
+        int repeatedSteps = report.steps() - 10;
+        assertThat(repeatedSteps).isPositive().isEven().isLessThanOrEqualTo(2 * SnapStartPriming.OWN_ROUTE_REPEATS);
     }
 
     @Test
