@@ -61,8 +61,8 @@ public final class SnapStartPriming implements Resource {
      */
     static final int OWN_ROUTE_REPEATS = 200;
     /**
-     * A bound on the repeats' time, whatever the route and the CPU: 200 exchanges took 7.4 s here
-     * (each is a dozen loopback calls), and a 1 GB Lambda has about half this machine's CPU.
+     * A bound on the repeats' time, whatever the route and the CPU: 200 exchanges took 7.4 s on the
+     * benchmark's machine (each is a dozen loopback calls), and a 1 GB Lambda has about 0.6 of a vCPU.
      */
     static final Duration OWN_ROUTE_BUDGET = Duration.ofSeconds(3);
 
