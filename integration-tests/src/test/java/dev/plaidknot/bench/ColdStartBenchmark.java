@@ -421,9 +421,13 @@ public final class ColdStartBenchmark {
         return events;
     }
 
-    /** The sample event made valid for one more invocation (fresh token, an item to delete, a fresh signature). */
+    /**
+     * The sample event made valid for one more invocation (fresh token, an item to delete, a fresh
+     * signature), as compact JSON: the samples are laid out for reading, and Lambda hands a
+     * function API Gateway's event without that whitespace.
+     */
     private String prepared(Path file, Route route) throws Exception {
-        return route == null ? Files.readString(file) : samples.prepared(file);
+        return JSON.readTree(route == null ? Files.readString(file) : samples.prepared(file)).toString();
     }
 
     // ---- the table ----------------------------------------------------------------------------
