@@ -35,8 +35,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -71,8 +75,31 @@ public final class Wiring {
         static final SnapStartPriming PRIMING = SnapStartPriming.register(INSTANCE);
     }
 
+    /** How long init waits for its warm-up: a slow Secrets Manager must not spend Lambda's 10 s of init. */
+    static final Duration INIT_WARM_UP_BOUND = Duration.ofSeconds(3);
+    /**
+     * Runs each step of the init warm-up on a fresh daemon thread (the steps are chained, so one
+     * at a time): nothing idles once init has warmed up, and nothing keeps the JVM alive.
+     */
+    private static final Executor INIT_WARM_UP_THREAD =
+            step -> Thread.ofPlatform().name("init-warm-up").daemon().start(step);
+
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
+    /**
+     * At an on-demand or provisioned-concurrency init, what the first request would do first (fetch
+     * the keys, resolve the AWS credentials, open a connection to Plaid and Knot) runs on a
+     * background thread while init goes on building the clients, instead of on the cardholder's
+     * request: the Secrets Manager call and the handshakes are network waits, and loading their
+     * classes can use a second core while init loads others. Init waits for it before it ends
+     * ({@link #buildAtInit}). Never at a SnapStart init (a snapshot must not hold a key; the
+     * restore hook does the same after each restore), nor outside Lambda (tests build wirings
+     * freely). Best effort: a step that fails is logged by its failure's class only and left for
+     * the first request, which does it again and reports a failure in the API's shape.
+     */
+    private final boolean warmsUpDuringInit;
+    /** The init warm-up's steps so far, chained; guarded by this. */
+    private CompletableFuture<Void> initWarmUp = CompletableFuture.completedFuture(null);
     private final List<CachedSecret<?>> secrets = new CopyOnWriteArrayList<>();
     private final List<Preconnect> preconnects = new CopyOnWriteArrayList<>();
     private final Once<SecretSource> secretSource;
@@ -110,6 +137,8 @@ public final class Wiring {
 
     public Wiring(Settings settings, Backends backends) {
         this.settings = settings;
+        this.warmsUpDuringInit = settings.initializationType()
+                .filter(type -> type.equals("on-demand") || type.equals("provisioned-concurrency")).isPresent();
         this.secretSource = new Once<>(backends.secrets());
         this.dynamo = new Once<>(backends.dynamo());
         this.cipher = new Once<>(backends.cipher());
@@ -160,9 +189,12 @@ public final class Wiring {
      * never an AWS API. Best effort: a failure is the first request's to meet.
      */
     public void resolveAwsCredentials() {
-        dynamo.ifBuilt().ifPresent(client -> bestEffort(
-                () -> client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join(),
+        dynamo.ifBuilt().ifPresent(client -> bestEffort(() -> resolveCredentials(client),
                 "AWS credentials not resolved after restore"));
+    }
+
+    private static void resolveCredentials(DynamoDbClient client) {
+        client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join();
     }
 
     /**
@@ -191,24 +223,74 @@ public final class Wiring {
      */
     public void openUpstreamConnections() {
         for (Preconnect preconnect : preconnects) {
-            long started = System.nanoTime();
-            boolean opened = preconnect.open();
-            LOG.atInfo().addKeyValue("upstream", preconnect.upstream()).addKeyValue("opened", opened)
-                    .addKeyValue("duration_ms", Telemetry.millis(System.nanoTime() - started))
-                    .log("upstream connection after restore");
+            open(preconnect, "upstream connection after restore");
+        }
+    }
+
+    private static void open(Preconnect preconnect, String message) {
+        long started = System.nanoTime();
+        boolean opened = preconnect.open();
+        LOG.atInfo().addKeyValue("upstream", preconnect.upstream()).addKeyValue("opened", opened)
+                .addKeyValue("duration_ms", Telemetry.millis(System.nanoTime() - started)).log(message);
+    }
+
+    /**
+     * Queues a step of the init warm-up ({@link #warmsUpDuringInit}); does nothing at any other
+     * init. Gateways are built at init (each handler builds its service early), except the
+     * link-token function's vault, built on its first update-mode request: its step then merely
+     * runs beside that request.
+     */
+    private synchronized void duringInit(Runnable step, String failureMessage) {
+        if (warmsUpDuringInit) {
+            initWarmUp = initWarmUp.thenRunAsync(() -> bestEffort(step, failureMessage), INIT_WARM_UP_THREAD);
         }
     }
 
     /**
-     * Builds a service during the function's init, where it costs nothing on a request and lands
-     * in the SnapStart snapshot. A misconfiguration is logged and left for the first request to
-     * report in the API's error shape, rather than failing init with a bare Lambda error.
+     * Waits, at most {@code timeout}, for the init warm-up's steps queued so far; true once they
+     * have all ended (at once when there are none). Init waits on this; a request never does, and
+     * meets a step still running only where it needs the same thing (a key being fetched).
      */
-    public static void buildEarly(Supplier<?> service) {
+    public boolean awaitInitWarmUp(Duration timeout) throws InterruptedException {
+        CompletableFuture<Void> queued;
+        synchronized (this) {
+            queued = initWarmUp;
+        }
         try {
-            service.get();
-        } catch (Misconfiguration e) {
-            LOG.atError().addKeyValue("reason", e.getMessage()).log("misconfigured at init");
+            queued.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("an init warm-up step failed", e.getCause());
+        }
+    }
+
+    /**
+     * Builds a handler's services during the function's init, where they cost nothing on a request
+     * and land in the SnapStart snapshot, then lets the init warm-up finish (bounded): a step left
+     * running when init ends would be frozen with the environment mid-call when no request is
+     * waiting (Lambda may initialize ahead of traffic). A misconfiguration is logged and left for
+     * the first request to report in the API's error shape, rather than failing init with a bare
+     * Lambda error.
+     */
+    public void buildAtInit(Supplier<?>... services) {
+        for (Supplier<?> service : services) {
+            try {
+                service.get();
+            } catch (Misconfiguration e) {
+                LOG.atError().addKeyValue("reason", e.getMessage()).log("misconfigured at init");
+            }
+        }
+        try {
+            if (!awaitInitWarmUp(INIT_WARM_UP_BOUND)) {
+                LOG.atWarn().log("init warm-up still running as init ends");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            // A step failed past its best effort (an Error): the first request meets the cause itself.
+            LOG.atWarn().addKeyValue("failure", e.getCause().getClass().getSimpleName()).log("init warm-up failed");
         }
     }
 
@@ -248,12 +330,15 @@ public final class Wiring {
         String secretArn = settings.knotSecretArn();
         Duration timeout = settings.knotTimeout();
         var baseUrl = settings.knotBaseUrl();
-        CachedSecret<KnotCredentials> secret = new CachedSecret<>(secretSource.get(), secretArn,
+        CachedSecret<KnotCredentials> secret = new CachedSecret<>(this::secretString, secretArn,
                 settings.secretCacheTtl(), KnotCredentials::parse, clock);
         secrets.add(secret);
+        duringInit(secret::get, "secret not fetched at init");
         OkHttpClient http = upstreamHttp(timeout);
         KnotApiGateway knot = new KnotApiGateway(http, secret, baseUrl, timeout, RetryPolicy.standard());
-        preconnects.add(new Preconnect("knot", http, knot::baseUrl));
+        Preconnect preconnect = new Preconnect("knot", http, knot::baseUrl);
+        preconnects.add(preconnect);
+        duringInit(() -> open(preconnect, "upstream connection at init"), "upstream connection not opened at init");
         return new KnotSessions(knot, tokenVault.get());
     }
 
@@ -279,12 +364,16 @@ public final class Wiring {
         Duration timeout = settings.plaidTimeout();
         Duration secretTtl = settings.secretCacheTtl();
         var baseUrl = settings.plaidBaseUrl();
-        OkHttpClient http = upstreamHttp(timeout);
         CachedSecret<PlaidCredentials> secret =
-                new CachedSecret<>(secretSource.get(), secretArn, secretTtl, PlaidCredentials::parse, clock);
+                new CachedSecret<>(this::secretString, secretArn, secretTtl, PlaidCredentials::parse, clock);
         secrets.add(secret);
+        // First, so the key is on its way while this thread builds the client.
+        duringInit(secret::get, "secret not fetched at init");
+        OkHttpClient http = upstreamHttp(timeout);
         PlaidClients clients = new PlaidClients(http, secret, baseUrl);
-        preconnects.add(new Preconnect("plaid", http, clients::baseUrl));
+        Preconnect preconnect = new Preconnect("plaid", http, clients::baseUrl);
+        preconnects.add(preconnect);
+        duringInit(() -> open(preconnect, "upstream connection at init"), "upstream connection not opened at init");
         return new PlaidApiGateway(clients, timeout, RetryPolicy.standard());
     }
 
@@ -304,7 +393,18 @@ public final class Wiring {
     private TokenVault buildTokenVault() {
         String table = settings.tokensTable();
         TokenCipher tokenCipher = cipher.get();
-        return new DynamoTokenVault(dynamo.get(), table, tokenCipher, clock);
+        DynamoDbClient client = dynamo.get();
+        duringInit(() -> resolveCredentials(client), "AWS credentials not resolved at init");
+        return new DynamoTokenVault(client, table, tokenCipher, clock);
+    }
+
+    /**
+     * A key from the secret source, built on the first fetch rather than with the gateway: at an
+     * on-demand init that first fetch is the warm-up's, so the Secrets Manager client is built on
+     * its thread too.
+     */
+    private String secretString(String secretId) {
+        return secretSource.get().secretString(secretId);
     }
 
     /** The AWS clients of a deployed function: URL-connection HTTP, short timeouts, region from Lambda. */

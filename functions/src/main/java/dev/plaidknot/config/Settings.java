@@ -75,6 +75,15 @@ public final class Settings {
         return Duration.ofMillis(positiveLong("PLAID_TIMEOUT_MS", 8_000));
     }
 
+    /**
+     * How Lambda is starting this environment ({@code AWS_LAMBDA_INITIALIZATION_TYPE}, set by
+     * Lambda): {@code on-demand}, {@code provisioned-concurrency} or {@code snap-start}; empty
+     * outside Lambda.
+     */
+    public Optional<String> initializationType() {
+        return optional("AWS_LAMBDA_INITIALIZATION_TYPE");
+    }
+
     /** How long a fetched secret is trusted before Secrets Manager is asked again. */
     public Duration secretCacheTtl() {
         return Duration.ofSeconds(positiveLong("SECRET_CACHE_SECONDS", 300));

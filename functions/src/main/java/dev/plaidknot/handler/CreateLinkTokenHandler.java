@@ -30,7 +30,7 @@ public final class CreateLinkTokenHandler extends HttpApiHandler {
 
     public CreateLinkTokenHandler(Wiring wiring) {
         this.linkTokens = wiring::linkTokenService;
-        Wiring.buildEarly(this.linkTokens);
+        wiring.buildAtInit(this.linkTokens);
     }
 
     public CreateLinkTokenHandler(LinkTokenService linkTokens) {

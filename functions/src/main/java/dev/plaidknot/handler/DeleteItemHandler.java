@@ -23,7 +23,7 @@ public final class DeleteItemHandler extends HttpApiHandler {
 
     public DeleteItemHandler(Wiring wiring) {
         this.items = wiring::linkedItems;
-        Wiring.buildEarly(this.items);
+        wiring.buildAtInit(this.items);
     }
 
     public DeleteItemHandler(LinkedItems items) {

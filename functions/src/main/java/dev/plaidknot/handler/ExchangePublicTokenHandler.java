@@ -23,7 +23,7 @@ public final class ExchangePublicTokenHandler extends HttpApiHandler {
 
     public ExchangePublicTokenHandler(Wiring wiring) {
         this.exchange = wiring::publicTokenExchange;
-        Wiring.buildEarly(this.exchange);
+        wiring.buildAtInit(this.exchange);
     }
 
     public ExchangePublicTokenHandler(PublicTokenExchange exchange) {

@@ -31,7 +31,7 @@ public final class KnotSessionHandler extends HttpApiHandler {
 
     public KnotSessionHandler(Wiring wiring) {
         this.sessions = wiring::knotSessions;
-        Wiring.buildEarly(this.sessions);
+        wiring.buildAtInit(this.sessions);
     }
 
     public KnotSessionHandler(KnotSessions sessions) {

@@ -30,7 +30,7 @@ public final class ListItemsHandler extends HttpApiHandler {
 
     public ListItemsHandler(Wiring wiring) {
         this.vault = wiring::tokenVault;
-        Wiring.buildEarly(this.vault);
+        wiring.buildAtInit(this.vault);
     }
 
     public ListItemsHandler(TokenVault vault) {

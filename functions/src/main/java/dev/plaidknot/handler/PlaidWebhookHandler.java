@@ -30,8 +30,7 @@ public final class PlaidWebhookHandler extends HttpApiHandler {
     public PlaidWebhookHandler(Wiring wiring) {
         this.verifier = wiring::plaidWebhookVerifier;
         this.webhooks = wiring::itemWebhooks;
-        Wiring.buildEarly(this.verifier);
-        Wiring.buildEarly(this.webhooks);
+        wiring.buildAtInit(this.verifier, this.webhooks);
     }
 
     public PlaidWebhookHandler(PlaidWebhookVerifier verifier, ItemWebhooks webhooks) {

@@ -24,7 +24,7 @@ public final class SandboxPublicTokenHandler extends HttpApiHandler {
 
     public SandboxPublicTokenHandler(Wiring wiring) {
         this.tokens = wiring::sandboxPublicTokens;
-        Wiring.buildEarly(this.tokens);
+        wiring.buildAtInit(this.tokens);
     }
 
     public SandboxPublicTokenHandler(SandboxPublicTokens tokens) {

@@ -377,6 +377,7 @@ public final class ColdStartBenchmark {
         env.put("AWS_ENDPOINT_URL", rig.aws.endpoint().toString());
         env.put("LOG_LEVEL", DEPLOYED_LOG_LEVEL);
         env.put("_HANDLER", route.handler());
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
         builder.environment().putAll(env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Real SDK clients on the emulator that fail chosen calls, for faults an emulator cannot make
@@ -50,6 +51,11 @@ public final class AwsFaults {
 
     public static KmsClient kms(AwsEmulator aws, Predicate<SdkRequest> when, Supplier<? extends Throwable> fault) {
         return aws.client(KmsClient.builder(), false, failing(when, fault));
+    }
+
+    public static SecretsManagerClient secretsManager(AwsEmulator aws, Predicate<SdkRequest> when,
+                                                      Supplier<? extends Throwable> fault) {
+        return aws.client(SecretsManagerClient.builder(), false, failing(when, fault));
     }
 
     /** An interceptor counting every AWS call made through the clients it is added to. */

@@ -53,6 +53,8 @@ public final class LambdaLaunch {
         env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
         env.put("_HANDLER", handler);
+        // An environment started for a request (what the cold starts measure); SnapStart's is "snap-start".
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "local");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
