@@ -189,8 +189,13 @@ public final class ColdStartBenchmark {
     private double[] coldOnce(RuntimeApiDouble runtime, String handler, Path event, Route route, boolean floor,
                               Path classLog) throws Exception {
         runtime.arm(prepared(event, route).getBytes(StandardCharsets.UTF_8));
+        List<String> flags = new ArrayList<>(ON_DEMAND_FLAGS);
+        if (!floor) {
+            // -Dbench.coldOpts=-agentpath:... (comma-separated): a closer look at a function's cold start.
+            flags.addAll(options("bench.coldOpts"));
+        }
         ProcessBuilder builder = lambdaProcess(runtime, handler, floor, classLog, DEPLOYED_LOG_LEVEL, scratch.resolve("runtime.log"),
-                ON_DEMAND_FLAGS);
+                flags);
         long started = System.nanoTime();
         Process process = builder.start();
         try {
@@ -202,9 +207,20 @@ public final class ColdStartBenchmark {
                         + runtime.errorBody() + "; see " + scratch.resolve("runtime.log"));
             }
         } finally {
-            process.destroyForcibly().waitFor();
+            stop(process);
         }
         return new double[] {(runtime.firstNextNanos() - started) / 1e6, (runtime.responseNanos() - runtime.firstNextNanos()) / 1e6};
+    }
+
+    /**
+     * Ends a measured JVM after its answer: asked first, so an agent given in {@code bench.coldOpts}
+     * (a profiler) writes its output on the way out; killed if it does not end.
+     */
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
     }
 
     /** A JVM started as Lambda's java25 runtime starts one, its output to {@code log}. */
@@ -333,9 +349,12 @@ public final class ColdStartBenchmark {
                 warmupOverheads.isEmpty() ? null : Stats.of(warmupOverheads), List.copyOf(failures));
     }
 
-    /** Extra JVM options from a comma-separated system property. */
+    /**
+     * Extra JVM options from a comma-separated system property; a comma splits only before a dash,
+     * so an option's own commas stay (an agent's: {@code -agentpath:...=start,event=cpu}).
+     */
     private static List<String> options(String property) {
-        return List.of(System.getProperty(property, "").split(",")).stream().filter(opt -> !opt.isBlank()).toList();
+        return List.of(System.getProperty(property, "").split(",(?=-)")).stream().filter(opt -> !opt.isBlank()).toList();
     }
 
     /** What an outcome line says went to Plaid, Knot and AWS. */
