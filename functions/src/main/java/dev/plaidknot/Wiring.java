@@ -330,7 +330,7 @@ public final class Wiring {
         String secretArn = settings.knotSecretArn();
         Duration timeout = settings.knotTimeout();
         var baseUrl = settings.knotBaseUrl();
-        CachedSecret<KnotCredentials> secret = new CachedSecret<>(this::secretString, secretArn,
+        CachedSecret<KnotCredentials> secret = new CachedSecret<>(keySource(), secretArn,
                 settings.secretCacheTtl(), KnotCredentials::parse, clock);
         secrets.add(secret);
         duringInit(secret::get, "secret not fetched at init");
@@ -365,7 +365,7 @@ public final class Wiring {
         Duration secretTtl = settings.secretCacheTtl();
         var baseUrl = settings.plaidBaseUrl();
         CachedSecret<PlaidCredentials> secret =
-                new CachedSecret<>(this::secretString, secretArn, secretTtl, PlaidCredentials::parse, clock);
+                new CachedSecret<>(keySource(), secretArn, secretTtl, PlaidCredentials::parse, clock);
         secrets.add(secret);
         // First, so the key is on its way while this thread builds the client.
         duringInit(secret::get, "secret not fetched at init");
@@ -399,12 +399,13 @@ public final class Wiring {
     }
 
     /**
-     * A key from the secret source, built on the first fetch rather than with the gateway: at an
-     * on-demand init that first fetch is the warm-up's, so the Secrets Manager client is built on
-     * its thread too.
+     * Where a gateway's key comes from. At an on-demand init the source (the Secrets Manager
+     * client) is built by the first fetch, the warm-up's, so on its thread; at any other init it is
+     * built here, with the gateway, so a SnapStart snapshot holds it and the restore hook only
+     * fetches.
      */
-    private String secretString(String secretId) {
-        return secretSource.get().secretString(secretId);
+    private SecretSource keySource() {
+        return warmsUpDuringInit ? secretId -> secretSource.get().secretString(secretId) : secretSource.get();
     }
 
     /** The AWS clients of a deployed function: URL-connection HTTP, short timeouts, region from Lambda. */

@@ -88,17 +88,25 @@ class InitWarmUpTest {
     }
 
     @Test
-    void snap_start_init_fetches_no_key_and_calls_nothing_before_the_snapshot() throws Exception {
+    void snap_start_init_builds_the_secrets_client_but_fetches_no_key_and_calls_nothing_before_the_snapshot()
+            throws Exception {
         try (TestRig rig = new TestRig()) {
             AtomicInteger secretFetches = new AtomicInteger();
             AtomicInteger otherAwsCalls = new AtomicInteger();
-            Wiring wiring = countingWiring(rig, startedAs("snap-start"), secretFetches, otherAwsCalls);
+            AtomicInteger secretsClientsBuilt = new AtomicInteger();
+            Wiring wiring = rig.wiring(startedAs("snap-start"), () -> {
+                secretsClientsBuilt.incrementAndGet();
+                return rig.aws.client(SecretsManagerClient.builder(), true, AwsFaults.countingCalls(secretFetches));
+            }, () -> rig.aws.client(DynamoDbClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)),
+                    () -> rig.aws.client(KmsClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)));
 
             new ExchangePublicTokenHandler(wiring);
             new CreateLinkTokenHandler(wiring);
             new KnotSessionHandler(wiring);
 
             assertThat(wiring.awaitInitWarmUp(BOUND)).isTrue();
+            // Built with the gateways, so the snapshot holds it and the restore hook only fetches.
+            assertThat(secretsClientsBuilt).hasValue(1);
             assertThat(secretFetches).as("a snapshot holds no key").hasValue(0);
             assertThat(otherAwsCalls).hasValue(0);
             assertThat(rig.plaid.callCounts()).isEmpty();
