@@ -37,6 +37,11 @@ class InitWarmUpTest {
 
     private static final Duration BOUND = Duration.ofSeconds(20);
 
+    /** What {@link #countingWiring} counts (a fresh test instance, so fresh counters, per test). */
+    private final AtomicInteger secretFetches = new AtomicInteger();
+    private final AtomicInteger otherAwsCalls = new AtomicInteger();
+    private final AtomicInteger secretsClientsBuilt = new AtomicInteger();
+
     private static Map<String, String> startedAs(String initializationType) {
         return Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType, "SECRET_CACHE_SECONDS", "3600");
     }
@@ -44,9 +49,7 @@ class InitWarmUpTest {
     @Test
     void on_demand_init_fetches_the_key_and_opens_a_connection_and_the_first_request_uses_the_key() throws Exception {
         try (TestRig rig = new TestRig()) {
-            AtomicInteger secretFetches = new AtomicInteger();
-            AtomicInteger otherAwsCalls = new AtomicInteger();
-            Wiring wiring = countingWiring(rig, startedAs("on-demand"), secretFetches, otherAwsCalls);
+            Wiring wiring = countingWiring(rig, startedAs("on-demand"));
 
             var handler = new CreateLinkTokenHandler(wiring);
 
@@ -66,13 +69,11 @@ class InitWarmUpTest {
     @Test
     void on_demand_init_of_every_function_calls_no_api_and_writes_nothing() throws Exception {
         try (TestRig rig = new TestRig()) {
-            AtomicInteger secretFetches = new AtomicInteger();
-            AtomicInteger otherAwsCalls = new AtomicInteger();
             // One wiring per function, as each runs in its own environment.
             for (var build : java.util.List.<java.util.function.Function<Wiring, ?>>of(ExchangePublicTokenHandler::new,
                     ListItemsHandler::new, DeleteItemHandler::new, PlaidWebhookHandler::new,
                     SandboxPublicTokenHandler::new, KnotSessionHandler::new)) {
-                Wiring wiring = countingWiring(rig, startedAs("on-demand"), secretFetches, otherAwsCalls);
+                Wiring wiring = countingWiring(rig, startedAs("on-demand"));
                 build.apply(wiring);
                 assertThat(wiring.awaitInitWarmUp(BOUND)).isTrue();
             }
@@ -91,14 +92,7 @@ class InitWarmUpTest {
     void snap_start_init_builds_the_secrets_client_but_fetches_no_key_and_calls_nothing_before_the_snapshot()
             throws Exception {
         try (TestRig rig = new TestRig()) {
-            AtomicInteger secretFetches = new AtomicInteger();
-            AtomicInteger otherAwsCalls = new AtomicInteger();
-            AtomicInteger secretsClientsBuilt = new AtomicInteger();
-            Wiring wiring = rig.wiring(startedAs("snap-start"), () -> {
-                secretsClientsBuilt.incrementAndGet();
-                return rig.aws.client(SecretsManagerClient.builder(), true, AwsFaults.countingCalls(secretFetches));
-            }, () -> rig.aws.client(DynamoDbClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)),
-                    () -> rig.aws.client(KmsClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)));
+            Wiring wiring = countingWiring(rig, startedAs("snap-start"));
 
             new ExchangePublicTokenHandler(wiring);
             new CreateLinkTokenHandler(wiring);
@@ -139,11 +133,12 @@ class InitWarmUpTest {
         }
     }
 
-    private static Wiring countingWiring(TestRig rig, Map<String, String> settings, AtomicInteger secretFetches,
-                                         AtomicInteger otherAwsCalls) {
-        return rig.wiring(settings,
-                () -> rig.aws.client(SecretsManagerClient.builder(), true, AwsFaults.countingCalls(secretFetches)),
-                () -> rig.aws.client(DynamoDbClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)),
+    /** Real clients on the emulator, counting Secrets Manager clients built, key fetches, and every other AWS call. */
+    private Wiring countingWiring(TestRig rig, Map<String, String> settings) {
+        return rig.wiring(settings, () -> {
+            secretsClientsBuilt.incrementAndGet();
+            return rig.aws.client(SecretsManagerClient.builder(), true, AwsFaults.countingCalls(secretFetches));
+        }, () -> rig.aws.client(DynamoDbClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)),
                 () -> rig.aws.client(KmsClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)));
     }
 
