@@ -213,8 +213,8 @@ public final class ColdStartBenchmark {
     }
 
     /**
-     * Ends a measured JVM after its answer: asked first, so an agent given in {@code bench.coldOpts}
-     * (a profiler) writes its output on the way out; killed if it does not end.
+     * Ends a measured JVM after its answers: asked first, so an agent given in {@code bench.coldOpts}
+     * or {@code bench.warmOpts} (a profiler) writes its output on the way out; killed if it does not end.
      */
     private static void stop(Process process) throws InterruptedException {
         process.destroy();
@@ -309,7 +309,7 @@ public final class ColdStartBenchmark {
                 throw new IllegalStateException(route.routeKey() + " warm runs did not finish; see " + log);
             }
         } finally {
-            process.destroyForcibly().waitFor();
+            stop(process);
         }
         List<Double> times = new ArrayList<>();
         List<String> failures = new ArrayList<>();
