@@ -50,12 +50,15 @@ class TemplateTest {
     }
 
     @Test
-    void functions_run_java25_on_arm64_with_snapstart_behind_an_alias() {
+    void functions_run_java25_on_arm64_with_snapstart_behind_an_alias_unless_switched_off() {
+        assertThat(TEMPLATE.root().path("Parameters").path("EnableSnapStart").path("Default").asText()).isEqualTo("true");
+        assertThat(TEMPLATE.root().path("Conditions").path("SnapStartOn").toString())
+                .contains("EnableSnapStart").contains("true");
         for (String function : functions()) {
             assertThat(TEMPLATE.functionProperty(function, "Runtime").asText()).as(function).isEqualTo("java25");
             assertThat(TEMPLATE.functionProperty(function, "Architectures").get(0).asText()).as(function).isEqualTo("arm64");
-            assertThat(TEMPLATE.functionProperty(function, "SnapStart").path("ApplyOn").asText()).as(function)
-                    .isEqualTo("PublishedVersions");
+            assertThat(TEMPLATE.functionProperty(function, "SnapStart").path("ApplyOn").toString()).as(function)
+                    .contains("SnapStartOn").contains("PublishedVersions").contains("None");
             assertThat(TEMPLATE.functionProperty(function, "AutoPublishAlias").asText()).as(function).isNotBlank();
             assertThat(TEMPLATE.functionProperty(function, "CodeUri").asText()).as(function).isEqualTo("functions");
             assertThat(TEMPLATE.functionProperty(function, "Timeout").asInt()).as(function).isBetween(1, 29);
