@@ -389,15 +389,8 @@ public final class ColdStartBenchmark {
         command.addAll(List.of("-cp", testClasspath, PrimedFirstInvoke.class.getName(),
                 route.handler().split("::")[0], file.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> env = new HashMap<>(rig.environment());
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "test");
-        env.put("AWS_SECRET_ACCESS_KEY", "test");
-        env.put("AWS_ENDPOINT_URL", rig.aws.endpoint().toString());
-        env.put("LOG_LEVEL", DEPLOYED_LOG_LEVEL);
-        env.put("_HANDLER", route.handler());
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
-        builder.environment().putAll(env);
+        builder.environment().putAll(LambdaLaunch.functionEnvironment(rig, route.handler(), "snap-start"));
+        builder.environment().put("LOG_LEVEL", DEPLOYED_LOG_LEVEL);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();

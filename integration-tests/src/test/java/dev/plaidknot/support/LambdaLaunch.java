@@ -61,12 +61,23 @@ public final class LambdaLaunch {
 
     /** What Lambda sets for a function, pointed at this rig, the runtime API double and the emulator. */
     public static Map<String, String> environment(TestRig rig, RuntimeApiDouble runtime, Path taskRoot, String handler) {
-        Map<String, String> env = new HashMap<>(rig.environment());
+        // An environment started for a request (what the cold starts measure).
+        Map<String, String> env = functionEnvironment(rig, handler, "on-demand");
         env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        return env;
+    }
+
+    /**
+     * What Lambda sets for a function whatever runs it, pointed at this rig and the emulator:
+     * without the runtime API and the task root, for a JVM that serves no runtime (the primed
+     * harness). {@code initializationType} as Lambda's {@code AWS_LAMBDA_INITIALIZATION_TYPE}:
+     * "on-demand", "provisioned-concurrency" or "snap-start".
+     */
+    public static Map<String, String> functionEnvironment(TestRig rig, String handler, String initializationType) {
+        Map<String, String> env = new HashMap<>(rig.environment());
         env.put("_HANDLER", handler);
-        // An environment started for a request (what the cold starts measure); SnapStart's is "snap-start".
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType);
         env.put("AWS_LAMBDA_FUNCTION_NAME", "local");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
