@@ -152,11 +152,10 @@ public final class Wiring {
         Settings settings = new Settings(Map.of("PLAID_SECRET_ARN", "priming-plaid", "KNOT_SECRET_ARN", "priming-knot",
                 "TOKENS_TABLE", "priming", "PLAID_BASE_URL", loopback.toString(), "KNOT_BASE_URL", loopback.toString(),
                 "PLAID_CLIENT_NAME", "Priming"));
-        SecretSource keys = id -> "{\"client_id\":\"priming\",\"secret\":\"priming\",\"environment\":\""
-                + (id.equals("priming-knot") ? "development" : "sandbox") + "\"}";
         StaticCredentialsProvider credentials =
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
-        return new Wiring(settings, new Backends(() -> keys,
+        return new Wiring(settings, new Backends(() -> new SecretsManagerSource(AwsClients.built(SecretsManagerClient.builder()
+                        .endpointOverride(loopback).region(Region.US_EAST_1).credentialsProvider(credentials))),
                 () -> AwsClients.built(DynamoDbClient.builder().endpointOverride(loopback).region(Region.US_EAST_1)
                         .credentialsProvider(credentials)),
                 () -> new KmsTokenCipher(AwsClients.built(KmsClient.builder().endpointOverride(loopback)

@@ -73,9 +73,9 @@ final class PrimingAnswers {
     }
 
     /**
-     * DynamoDB's and KMS's JSON answers, by operation: a table that holds only the priming item's
-     * access token (so removing the item and update mode walk their whole path, as they would for
-     * a cardholder's item), a made-up ciphertext.
+     * Secrets Manager's, DynamoDB's and KMS's JSON answers, by operation: made-up keys, a table
+     * that holds only the priming item's access token (so removing the item and update mode walk
+     * their whole path, as they would for a cardholder's item), a made-up ciphertext.
      */
     private static String aws(String operation, String body) {
         if (operation.equals("GetItem") && body.contains(ITEM_ID)
@@ -86,6 +86,10 @@ final class PrimingAnswers {
             case "Query", "Scan" -> "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
             case "Encrypt" -> "{\"CiphertextBlob\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
             case "Decrypt" -> "{\"Plaintext\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
+            case "GetSecretValue" -> "{\"ARN\":\"arn:aws:secretsmanager:us-east-1:000000000000:secret:priming\","
+                    + "\"Name\":\"priming\",\"VersionId\":\"priming\",\"SecretString\":\"{\\\"client_id\\\":\\\"priming\\\","
+                    + "\\\"secret\\\":\\\"priming\\\",\\\"environment\\\":\\\""
+                    + (body.contains("priming-knot") ? "development" : "sandbox") + "\\\"}\"}";
             default -> "{}";
         };
     }

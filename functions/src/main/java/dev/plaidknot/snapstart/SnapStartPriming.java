@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * SnapStart hooks. Before the snapshot: every route once through its handler's own entry, and the
  * function's own route up to {@value #OWN_ROUTE_REPEATS} times more (3 s at most), on a twin of the
- * wiring whose real clients (plaid-java over OkHttp, Knot's client, the DynamoDB and KMS clients
- * with request signing) point at a loopback stand-in on 127.0.0.1 with made-up keys, so a restored
+ * wiring whose real clients (plaid-java over OkHttp, Knot's client, the Secrets Manager, DynamoDB
+ * and KMS clients with request signing) point at a loopback stand-in on 127.0.0.1 with made-up keys
+ * (fetched from it as the restore hook fetches the real ones), so a restored
  * environment does not pay class loading, call-site linking and first-use costs on a cardholder's
  * request. Nothing here reaches Plaid, Knot or AWS, writes anything anywhere, or puts a log or
  * metric line that could read as a real request. After restore: fetch the keys again (a cached key
@@ -141,9 +142,14 @@ public final class SnapStartPriming implements Resource {
      * priming must not fail an init.
      */
     static PrimingReport walkRoutes(String ownHandler) {
+        return walkRoutes(ownHandler, PrimingAnswers::answer);
+    }
+
+    /** The walk against a stand-in giving these answers (a test records what the walk asked). */
+    static PrimingReport walkRoutes(String ownHandler, Function<LoopbackUpstreams.Request, LoopbackUpstreams.Answer> answers) {
         List<String> unexpected = new ArrayList<>();
         int steps = 0;
-        try (LoopbackUpstreams loopback = new LoopbackUpstreams(PrimingAnswers::answer)) {
+        try (LoopbackUpstreams loopback = new LoopbackUpstreams(answers)) {
             Wiring twin = Wiring.forPriming(loopback.uri());
             List<Built> own = new ArrayList<>();
             for (Step step : walk()) {

@@ -9,7 +9,9 @@ import dev.plaidknot.handler.SandboxPublicTokenHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The priming walk against the loopback stand-in: every step ends as a real request would, quietly. */
@@ -53,6 +55,22 @@ class LoopbackPrimingTest {
 
         assertThat(report.unexpected()).isEmpty();
         assertThat(report.steps()).isEqualTo(10);
+    }
+
+    @Test
+    void the_walk_fetches_each_key_through_a_secrets_manager_client_from_the_stand_in() {
+        List<String> fetched = new CopyOnWriteArrayList<>();
+
+        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes("", request -> {
+            if (request.header("x-amz-target").equals("secretsmanager.GetSecretValue")) {
+                fetched.add(request.body());
+            }
+            return PrimingAnswers.answer(request);
+        });
+
+        // so the restore hook's fetch, the one AWS call a restore makes, runs on loaded and linked code
+        assertThat(report.unexpected()).isEmpty();
+        assertThat(fetched).anyMatch(body -> body.contains("priming-plaid")).anyMatch(body -> body.contains("priming-knot"));
     }
 
     @Test
