@@ -180,16 +180,20 @@ public final class Wiring {
     }
 
     /**
-     * After a SnapStart restore: resolves the AWS credentials of the DynamoDB client, if this
-     * function built one (its KMS client shares the chain), so the first request does not walk
-     * the default chain. A function that fetches keys has already resolved them for Secrets
-     * Manager; one that holds no key (the item list) would otherwise pay it on a cardholder's
-     * request. On Lambda this reads the environment or the runtime's local credentials endpoint,
-     * never an AWS API. Best effort: a failure is the first request's to meet.
+     * Before a SnapStart snapshot and after its restore: resolves the AWS credentials of the
+     * clients this function built (Secrets Manager's, DynamoDB's; KMS's shares the chain), fetching
+     * and calling nothing. Before the snapshot, so the default chain is built and its classes are
+     * in the snapshot (credentials it caches there are fine: they are refreshed when stale); after
+     * the restore, so neither the key fetch in the same hook nor a cardholder's first request
+     * walks it (the item list holds no key, so its first request would). On Lambda this reads the
+     * environment or the runtime's local credentials endpoint, never an AWS API. Best effort: a
+     * failure is the first request's to meet.
      */
     public void resolveAwsCredentials() {
+        secretSource.ifBuilt().ifPresent(source -> bestEffort(source::resolveCredentials,
+                "AWS credentials not resolved"));
         dynamo.ifBuilt().ifPresent(client -> bestEffort(() -> resolveCredentials(client),
-                "AWS credentials not resolved after restore"));
+                "AWS credentials not resolved"));
     }
 
     private static void resolveCredentials(DynamoDbClient client) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.plaidknot.config.Settings;
+import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.ListItemsHandler;
+import dev.plaidknot.snapstart.SnapStartPriming;
 import dev.plaidknot.vault.TokenCipher;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,8 +18,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** What the restore hook does with the AWS clients a function built: credentials resolved, no AWS call. */
+/** What the SnapStart hooks do with the AWS clients a function built: credentials resolved, no AWS call. */
 class WiringRestoreTest {
 
     private static final TokenCipher UNUSED_CIPHER = new TokenCipher() {
@@ -55,6 +58,57 @@ class WiringRestoreTest {
             wiring.resolveAwsCredentials();
 
             assertThat(resolved).hasValue(1);
+        }
+    }
+
+    @Test
+    void restore_resolves_the_credentials_of_the_secrets_manager_client_without_fetching_a_key() throws Exception {
+        AtomicInteger resolved = new AtomicInteger();
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(closedPort())
+                .region(Region.US_EAST_1).credentialsProvider(counting(resolved)).build()) {
+            Wiring wiring = new Wiring(new Settings(Map.of("PLAID_SECRET_ARN", "plaid")), () -> secrets, () -> {
+                throw new AssertionError("the link token builds its vault on an update-mode request only");
+            }, () -> {
+                throw new AssertionError("no KMS client at init");
+            });
+            new CreateLinkTokenHandler(wiring);
+            assertThat(resolved).as("building the client resolves nothing").hasValue(0);
+
+            wiring.resolveAwsCredentials();
+
+            assertThat(resolved).hasValue(1);
+        }
+    }
+
+    @Test
+    void before_the_snapshot_the_built_clients_credentials_are_resolved_and_no_aws_call_is_made() throws Exception {
+        AtomicInteger resolved = new AtomicInteger();
+        try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(closedPort())
+                .region(Region.US_EAST_1).credentialsProvider(counting(resolved)).build()) {
+            Wiring wiring = new Wiring(new Settings(Map.of("TOKENS_TABLE", "tokens")), new Wiring.Backends(() -> {
+                throw new AssertionError("the item list holds no key");
+            }, () -> dynamo, () -> UNUSED_CIPHER));
+            new ListItemsHandler(wiring);
+
+            // The SDK's default chain may keep what it resolved in the snapshot; the restore hook resolves again.
+            new SnapStartPriming(wiring, "").beforeCheckpoint(null);
+
+            assertThat(resolved).hasValue(1);
+        }
+    }
+
+    /** Counts each resolution; a call to an AWS API would need the port below, which refuses it. */
+    private static AwsCredentialsProvider counting(AtomicInteger resolved) {
+        return () -> {
+            resolved.incrementAndGet();
+            return AwsBasicCredentials.create("restore", "restore");
+        };
+    }
+
+    /** A port nothing listens on: a call to it fails the test with an exception. */
+    private static URI closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
         }
     }
 

@@ -9,4 +9,8 @@ public interface SecretSource {
 
     /** The secret's current text; a failing store is reported as {@link dev.plaidknot.api.DependencyUnavailable}. */
     String secretString(String secretId);
+
+    /** Resolves the credentials a fetch will sign with, fetching nothing; none to resolve by default. */
+    default void resolveCredentials() {
+    }
 }

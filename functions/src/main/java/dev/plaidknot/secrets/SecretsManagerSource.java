@@ -28,4 +28,9 @@ public final class SecretsManagerSource implements SecretSource {
             throw DependencyUnavailable.from("secretsmanager", e);
         }
     }
+
+    @Override
+    public void resolveCredentials() {
+        client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join();
+    }
 }

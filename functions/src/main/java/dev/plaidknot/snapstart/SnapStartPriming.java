@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * (fetched from it as the restore hook fetches the real ones), so a restored
  * environment does not pay class loading, call-site linking and first-use costs on a cardholder's
  * request. Nothing here reaches Plaid, Knot or AWS, writes anything anywhere, or puts a log or
- * metric line that could read as a real request. After restore: fetch the keys again (a cached key
+ * metric line that could read as a real request. Then the AWS credentials of the function's own
+ * clients are resolved (no AWS call), so a restore does not build the SDK's default chain. After
+ * restore: fetch the keys again (a cached key
  * is never trusted across a snapshot), in the hook rather than on the first request; resolve the
  * AWS credentials, and the Plaid client's operations for the fresh keys; open a connection to
  * Plaid's and Knot's hosts (a handshake on the first request is the largest cost left there); and
@@ -90,6 +92,7 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         prime();
+        wiring.resolveAwsCredentials();
     }
 
     @Override
