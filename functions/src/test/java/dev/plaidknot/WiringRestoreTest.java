@@ -38,21 +38,8 @@ class WiringRestoreTest {
     @Test
     void restore_resolves_the_credentials_of_the_dynamodb_client_the_function_built_without_calling_it() throws Exception {
         AtomicInteger resolved = new AtomicInteger();
-        AwsCredentialsProvider counting = () -> {
-            resolved.incrementAndGet();
-            return AwsBasicCredentials.create("restore", "restore");
-        };
-        // A port nothing listens on: a call to DynamoDB would fail the test with an exception.
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
-                .region(Region.US_EAST_1).credentialsProvider(counting).build()) {
-            Wiring wiring = new Wiring(new Settings(Map.of("TOKENS_TABLE", "tokens")), new Wiring.Backends(() -> {
-                throw new AssertionError("the item list holds no key");
-            }, () -> dynamo, () -> UNUSED_CIPHER));
-            new ListItemsHandler(wiring);
+        try (DynamoDbClient dynamo = dynamo(resolved)) {
+            Wiring wiring = listFunction(dynamo);
             assertThat(resolved).as("building the client resolves nothing").hasValue(0);
 
             wiring.resolveAwsCredentials();
@@ -83,18 +70,28 @@ class WiringRestoreTest {
     @Test
     void before_the_snapshot_the_built_clients_credentials_are_resolved_and_no_aws_call_is_made() throws Exception {
         AtomicInteger resolved = new AtomicInteger();
-        try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(closedPort())
-                .region(Region.US_EAST_1).credentialsProvider(counting(resolved)).build()) {
-            Wiring wiring = new Wiring(new Settings(Map.of("TOKENS_TABLE", "tokens")), new Wiring.Backends(() -> {
-                throw new AssertionError("the item list holds no key");
-            }, () -> dynamo, () -> UNUSED_CIPHER));
-            new ListItemsHandler(wiring);
+        try (DynamoDbClient dynamo = dynamo(resolved)) {
+            Wiring wiring = listFunction(dynamo);
 
             // The SDK's default chain may keep what it resolved in the snapshot; the restore hook resolves again.
             new SnapStartPriming(wiring, "").beforeCheckpoint(null);
 
             assertThat(resolved).hasValue(1);
         }
+    }
+
+    /** The item list's wiring (it holds no key), its handler built as Lambda's init builds it. */
+    private static Wiring listFunction(DynamoDbClient dynamo) {
+        Wiring wiring = new Wiring(new Settings(Map.of("TOKENS_TABLE", "tokens")), new Wiring.Backends(() -> {
+            throw new AssertionError("the item list holds no key");
+        }, () -> dynamo, () -> UNUSED_CIPHER));
+        new ListItemsHandler(wiring);
+        return wiring;
+    }
+
+    private static DynamoDbClient dynamo(AtomicInteger resolved) throws Exception {
+        return DynamoDbClient.builder().endpointOverride(closedPort()).region(Region.US_EAST_1)
+                .credentialsProvider(counting(resolved)).build();
     }
 
     /** Counts each resolution; a call to an AWS API would need the port below, which refuses it. */
