@@ -152,14 +152,10 @@ public final class Wiring {
         Settings settings = new Settings(Map.of("PLAID_SECRET_ARN", "priming-plaid", "KNOT_SECRET_ARN", "priming-knot",
                 "TOKENS_TABLE", "priming", "PLAID_BASE_URL", loopback.toString(), "KNOT_BASE_URL", loopback.toString(),
                 "PLAID_CLIENT_NAME", "Priming"));
-        StaticCredentialsProvider credentials =
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
-        return new Wiring(settings, new Backends(() -> new SecretsManagerSource(AwsClients.built(SecretsManagerClient.builder()
-                        .endpointOverride(loopback).region(Region.US_EAST_1).credentialsProvider(credentials))),
-                () -> AwsClients.built(DynamoDbClient.builder().endpointOverride(loopback).region(Region.US_EAST_1)
-                        .credentialsProvider(credentials)),
-                () -> new KmsTokenCipher(AwsClients.built(KmsClient.builder().endpointOverride(loopback)
-                        .region(Region.US_EAST_1).credentialsProvider(credentials)), "priming")));
+        return new Wiring(settings, new Backends(
+                () -> new SecretsManagerSource(AwsClients.atStandIn(SecretsManagerClient.builder(), loopback)),
+                () -> AwsClients.atStandIn(DynamoDbClient.builder(), loopback),
+                () -> new KmsTokenCipher(AwsClients.atStandIn(KmsClient.builder(), loopback), "priming")));
     }
 
     /** The execution environment's wiring, from its environment variables and the default AWS chain. */
@@ -428,6 +424,8 @@ public final class Wiring {
          * its own), so the restore hook resolves it once for all of them.
          */
         private static final AwsCredentialsProvider CREDENTIALS = DefaultCredentialsProvider.builder().build();
+        private static final AwsCredentialsProvider PRIMING_KEYS =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
 
         static SecretsManagerClient secretsManager() {
             return built(SecretsManagerClient.builder().credentialsProvider(CREDENTIALS));
@@ -444,6 +442,11 @@ public final class Wiring {
         /** A client with this HTTP client and these timeouts; the builder brings anything else. */
         static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C built(B builder) {
             return builder.httpClient(HTTP).overrideConfiguration(TIMEOUTS).build();
+        }
+
+        /** The same client pointed at the priming stand-in, signing with made-up keys. */
+        static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C atStandIn(B builder, URI standIn) {
+            return built(builder.endpointOverride(standIn).region(Region.US_EAST_1).credentialsProvider(PRIMING_KEYS));
         }
     }
 
