@@ -20,7 +20,6 @@ import com.plaid.client.model.SandboxPublicTokenCreateRequestOptions;
 import com.plaid.client.model.SandboxPublicTokenCreateResponse;
 import com.plaid.client.model.WebhookVerificationKeyGetRequest;
 import com.plaid.client.model.WebhookVerificationKeyGetResponse;
-import com.plaid.client.request.PlaidApi;
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.api.RequestBudget;
@@ -173,8 +172,8 @@ public final class PlaidApiGateway implements PlaidGateway {
      * stand-in, with made-up keys), so without this the first request after a restore pays again.
      */
     public void resolveOperations() {
-        PlaidApi api = clients.api();
-        List.<Function<PlaidApi, Call<?>>>of(
+        PlaidOperations api = clients.api();
+        List.<Function<PlaidOperations, Call<?>>>of(
                 a -> a.linkTokenCreate(new LinkTokenCreateRequest()),
                 a -> a.itemPublicTokenExchange(new ItemPublicTokenExchangeRequest()),
                 a -> a.accountsGet(new AccountsGetRequest()),
@@ -186,7 +185,7 @@ public final class PlaidApiGateway implements PlaidGateway {
     }
 
     /** Every call but the exchange: repeating it changes nothing at Plaid. */
-    private <T> T execute(String operation, Function<PlaidApi, Call<T>> request) {
+    private <T> T execute(String operation, Function<PlaidOperations, Call<T>> request) {
         return execute(operation, request, true);
     }
 
@@ -196,7 +195,7 @@ public final class PlaidApiGateway implements PlaidGateway {
      * Repeatable calls are retried with full-jitter backoff on 429, 5xx, timeouts and failed
      * connections while the budget allows; a non-repeatable one never is.
      */
-    private <T> T execute(String operation, Function<PlaidApi, Call<T>> request, boolean repeatable) {
+    private <T> T execute(String operation, Function<PlaidOperations, Call<T>> request, boolean repeatable) {
         return retry.run(attempt -> {
             long started = System.nanoTime();
             try {
@@ -234,7 +233,7 @@ public final class PlaidApiGateway implements PlaidGateway {
      * repeated gets all the time the request has left, since giving up on an exchange Plaid may
      * still complete would strand an item at Plaid whose access token we never see.
      */
-    private <T> T once(String operation, Function<PlaidApi, Call<T>> request, boolean repeatable) {
+    private <T> T once(String operation, Function<PlaidOperations, Call<T>> request, boolean repeatable) {
         Duration budget = RequestBudget.remaining();
         if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
             throw PlaidFailure.timeout(operation);

@@ -2,14 +2,13 @@ package dev.plaidknot.plaid;
 
 import com.plaid.client.ApiClient;
 import com.plaid.client.auth.ApiKeyAuth;
-import com.plaid.client.request.PlaidApi;
 import dev.plaidknot.secrets.CachedSecret;
 import java.net.URI;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
 
 /**
- * Hands out a {@link PlaidApi} bound to the current keys. The OkHttp connection pool is built
+ * Hands out the {@link PlaidOperations} bound to the current keys. The OkHttp connection pool is built
  * once and shared; a new Retrofit service is built only when the cached secret changes
  * (rotation), so warm requests reuse both.
  */
@@ -24,7 +23,7 @@ public final class PlaidClients {
 
     private volatile Bound bound;
 
-    private record Bound(PlaidCredentials credentials, PlaidApi api) {
+    private record Bound(PlaidCredentials credentials, PlaidOperations api) {
     }
 
     public PlaidClients(OkHttpClient http, CachedSecret<PlaidCredentials> secret, Optional<URI> baseUrlOverride) {
@@ -33,7 +32,7 @@ public final class PlaidClients {
         this.baseUrlOverride = baseUrlOverride;
     }
 
-    public PlaidApi api() {
+    public PlaidOperations api() {
         PlaidCredentials credentials = secret.get();
         Bound current = bound;
         if (current == null || !current.credentials().equals(credentials)) {
@@ -61,7 +60,7 @@ public final class PlaidClients {
         secret.invalidate();
     }
 
-    private PlaidApi build(PlaidCredentials credentials) {
+    private PlaidOperations build(PlaidCredentials credentials) {
         OkHttpClient.Builder builder = http.newBuilder();
         builder.addInterceptor(header("PLAID-CLIENT-ID", credentials.clientId()));
         builder.addInterceptor(header("PLAID-SECRET", credentials.secret()));
@@ -70,7 +69,7 @@ public final class PlaidClients {
         ApiClient client = new ApiClient(builder.build());
         String base = baseUrl(credentials);
         client.getAdapterBuilder().baseUrl(base.endsWith("/") ? base : base + "/");
-        return client.createService(PlaidApi.class);
+        return client.createService(PlaidOperations.class);
     }
 
     private static ApiKeyAuth header(String name, String value) {
