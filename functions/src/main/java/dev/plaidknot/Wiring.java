@@ -197,16 +197,16 @@ public final class Wiring {
     }
 
     /**
-     * After a SnapStart restore, once the keys are back: binds the Plaid client to them and
-     * resolves its operations without calling Plaid ({@link PlaidApiGateway#resolveOperations}).
-     * A failure (no keys) is left for the first request, as with the keys themselves.
+     * Before a SnapStart snapshot: resolves the Plaid client's operations for every host the keys
+     * could pick, without a key or a call to Plaid ({@link PlaidApiGateway#resolveOperations}), so
+     * neither the restore nor the first request after it does. Best effort, as every hook step.
      */
     public void resolvePlaidOperations() {
         plaidGateway.ifBuilt().ifPresent(gateway -> bestEffort(gateway::resolveOperations,
-                "plaid operations not resolved after restore"));
+                "plaid operations not resolved before the snapshot"));
     }
 
-    /** One step of the restore hook: a failure is logged by its class only and left for the first request. */
+    /** One step of a SnapStart hook: a failure is logged by its class only and left for the first request. */
     private static void bestEffort(Runnable step, String failureMessage) {
         try {
             step.run();

@@ -165,23 +165,25 @@ public final class PlaidApiGateway implements PlaidGateway {
     }
 
     /**
-     * Binds the Retrofit service to the current keys and resolves every operation this gateway
-     * calls, sending nothing: a call is only created, never executed. Retrofit reads a method's
-     * annotations, and Gson builds the adapters of its request and response models, the first time
-     * a method is called on a service; SnapStart priming did that on a twin service (pointed at a
-     * stand-in, with made-up keys), so without this the first request after a restore pays again.
+     * Resolves every operation this gateway calls on the service of every host the keys could
+     * pick, holding no key and sending nothing: a call is only created, never executed. Retrofit
+     * reads a method's annotations, and Gson builds the adapters of its request and response
+     * models, the first time a method is called on a service; SnapStart priming did that on a twin
+     * service (pointed at a stand-in), so done before the snapshot this spares both the restore and
+     * the first request after it.
      */
     public void resolveOperations() {
-        PlaidOperations api = clients.api();
-        List.<Function<PlaidOperations, Call<?>>>of(
-                a -> a.linkTokenCreate(new LinkTokenCreateRequest()),
-                a -> a.itemPublicTokenExchange(new ItemPublicTokenExchangeRequest()),
-                a -> a.accountsGet(new AccountsGetRequest()),
-                a -> a.processorTokenCreate(new ProcessorTokenCreateRequest()),
-                a -> a.itemRemove(new ItemRemoveRequest()),
-                a -> a.webhookVerificationKeyGet(new WebhookVerificationKeyGetRequest()),
-                a -> a.sandboxPublicTokenCreate(new SandboxPublicTokenCreateRequest()))
-                .forEach(operation -> operation.apply(api));
+        for (PlaidOperations api : clients.servicesOfEveryHost()) {
+            List.<Function<PlaidOperations, Call<?>>>of(
+                    a -> a.linkTokenCreate(new LinkTokenCreateRequest()),
+                    a -> a.itemPublicTokenExchange(new ItemPublicTokenExchangeRequest()),
+                    a -> a.accountsGet(new AccountsGetRequest()),
+                    a -> a.processorTokenCreate(new ProcessorTokenCreateRequest()),
+                    a -> a.itemRemove(new ItemRemoveRequest()),
+                    a -> a.webhookVerificationKeyGet(new WebhookVerificationKeyGetRequest()),
+                    a -> a.sandboxPublicTokenCreate(new SandboxPublicTokenCreateRequest()))
+                    .forEach(operation -> operation.apply(api));
+        }
     }
 
     /** Every call but the exchange: repeating it changes nothing at Plaid. */

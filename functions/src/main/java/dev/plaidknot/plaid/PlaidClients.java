@@ -1,16 +1,25 @@
 package dev.plaidknot.plaid;
 
 import com.plaid.client.ApiClient;
-import com.plaid.client.auth.ApiKeyAuth;
 import dev.plaidknot.secrets.CachedSecret;
+import java.io.IOException;
 import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
 
 /**
- * Hands out the {@link PlaidOperations} bound to the current keys. The OkHttp connection pool is built
- * once and shared; a new Retrofit service is built only when the cached secret changes
- * (rotation), so warm requests reuse both.
+ * Hands out the {@link PlaidOperations} for the current keys. One Retrofit service per Plaid host
+ * (the override, else the host of the keys' environment), built once and kept; the keys go into
+ * each call's headers from the keys last handed out. So a key rotation builds nothing, and the
+ * services of every host the keys could pick can be built and their operations resolved before a
+ * SnapStart snapshot, when no key is held ({@link #servicesOfEveryHost}). The OkHttp connection
+ * pool is built once and shared by all of them.
  */
 public final class PlaidClients {
 
@@ -20,26 +29,36 @@ public final class PlaidClients {
     private final OkHttpClient http;
     private final CachedSecret<PlaidCredentials> secret;
     private final Optional<URI> baseUrlOverride;
-
-    private volatile Bound bound;
-
-    private record Bound(PlaidCredentials credentials, PlaidOperations api) {
-    }
+    private final Map<String, PlaidOperations> services = new ConcurrentHashMap<>();
+    /**
+     * The keys of the last {@link #api()}, which the call it returned for sends. Lambda serves one
+     * request at a time per environment; were the keys to change between the two (a refetch that
+     * moved them to the other environment), Plaid would refuse them and the refetch-and-repeat of
+     * {@link PlaidApiGateway} would send the call again with the new ones.
+     */
+    private volatile PlaidCredentials current;
 
     public PlaidClients(OkHttpClient http, CachedSecret<PlaidCredentials> secret, Optional<URI> baseUrlOverride) {
-        this.http = http;
+        this.http = http.newBuilder().addInterceptor(this::withKeys).build();
         this.secret = secret;
         this.baseUrlOverride = baseUrlOverride;
     }
 
     public PlaidOperations api() {
         PlaidCredentials credentials = secret.get();
-        Bound current = bound;
-        if (current == null || !current.credentials().equals(credentials)) {
-            current = new Bound(credentials, build(credentials));
-            bound = current;
-        }
-        return current.api();
+        current = credentials;
+        return service(baseUrl(credentials));
+    }
+
+    /**
+     * The service of every host the keys could pick (the override, else sandbox's and
+     * production's), built without fetching or holding a key; for resolving operations before a
+     * snapshot.
+     */
+    public List<PlaidOperations> servicesOfEveryHost() {
+        return baseUrlOverride.map(List::of)
+                .orElseGet(() -> Arrays.stream(PlaidEnvironment.values()).map(PlaidEnvironment::host).toList())
+                .stream().map(host -> service(host.toString())).toList();
     }
 
     public PlaidEnvironment environment() {
@@ -60,21 +79,28 @@ public final class PlaidClients {
         secret.invalidate();
     }
 
-    private PlaidOperations build(PlaidCredentials credentials) {
-        OkHttpClient.Builder builder = http.newBuilder();
-        builder.addInterceptor(header("PLAID-CLIENT-ID", credentials.clientId()));
-        builder.addInterceptor(header("PLAID-SECRET", credentials.secret()));
-        builder.addInterceptor(header("Plaid-Version", PLAID_VERSION));
+    private PlaidOperations service(String baseUrl) {
+        return services.computeIfAbsent(baseUrl, this::build);
+    }
+
+    private PlaidOperations build(String baseUrl) {
         // plaid-java's own default adapter points at production; the base URL is ours to choose.
-        ApiClient client = new ApiClient(builder.build());
-        String base = baseUrl(credentials);
-        client.getAdapterBuilder().baseUrl(base.endsWith("/") ? base : base + "/");
+        ApiClient client = new ApiClient(http);
+        client.getAdapterBuilder().baseUrl(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         return client.createService(PlaidOperations.class);
     }
 
-    private static ApiKeyAuth header(String name, String value) {
-        ApiKeyAuth auth = new ApiKeyAuth("header", name);
-        auth.setApiKey(value);
-        return auth;
+    /** Plaid's key headers and API version on a call, from the keys {@link #api()} last handed out. */
+    private Response withKeys(Interceptor.Chain chain) throws IOException {
+        PlaidCredentials keys = current;
+        if (keys == null) {
+            // Only a service from servicesOfEveryHost, used for a call: a bug, and nothing is sent.
+            throw new IllegalStateException("a Plaid call before any keys were fetched");
+        }
+        return chain.proceed(chain.request().newBuilder()
+                .header("PLAID-CLIENT-ID", keys.clientId())
+                .header("PLAID-SECRET", keys.secret())
+                .header("Plaid-Version", PLAID_VERSION)
+                .build());
     }
 }

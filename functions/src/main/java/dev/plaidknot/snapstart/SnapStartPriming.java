@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * environment does not pay class loading, call-site linking and first-use costs on a cardholder's
  * request. Nothing here reaches Plaid, Knot or AWS, writes anything anywhere, or puts a log or
  * metric line that could read as a real request. Then the AWS credentials of the function's own
- * clients are resolved (no AWS call), so a restore does not build the SDK's default chain. After
+ * clients are resolved (no AWS call), so a restore does not build the SDK's default chain, and the
+ * Plaid client's operations for every host its keys could pick (no key, no call). After
  * restore: fetch the keys again (a cached key
  * is never trusted across a snapshot), in the hook rather than on the first request; resolve the
- * AWS credentials, and the Plaid client's operations for the fresh keys; open a connection to
+ * AWS credentials; open a connection to
  * Plaid's and Knot's hosts (a handshake on the first request is the largest cost left there); and
  * count the restore as a cold start.
  */
@@ -93,13 +94,13 @@ public final class SnapStartPriming implements Resource {
     public void beforeCheckpoint(Context<? extends Resource> context) {
         prime();
         wiring.resolveAwsCredentials();
+        wiring.resolvePlaidOperations();
     }
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         wiring.refetchSecrets();
         wiring.resolveAwsCredentials();
-        wiring.resolvePlaidOperations();
         wiring.openUpstreamConnections();
         Telemetry.restored();
     }

@@ -71,8 +71,8 @@ class SnapStartPrimingTest {
             priming.afterRestore(null);
             // This wiring built both gateways (every handler at once), so both keys are fetched again.
             assertThat(secretFetches).as("the keys cached before the snapshot are fetched again, in the hook").hasValue(3);
-            // The Plaid client's operations are resolved for the fresh keys (sending nothing), and a connection
-            // to each upstream is opened: one request to the host's root, no API call, no keys.
+            // A connection to each upstream is opened: one request to the host's root, no API call, no keys.
+            // (The Plaid client's operations were resolved before the snapshot, sending nothing: above.)
             Map<String, Integer> plaidAfterRestore = new java.util.HashMap<>(rig.plaid.callCounts());
             assertThat(plaidAfterRestore.remove("/")).isEqualTo(1);
             assertThat(plaidAfterRestore).isEqualTo(plaidBeforeRestore);
