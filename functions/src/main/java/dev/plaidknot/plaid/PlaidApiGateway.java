@@ -173,16 +173,16 @@ public final class PlaidApiGateway implements PlaidGateway {
      * the first request after it.
      */
     public void resolveOperations() {
+        List<Function<PlaidOperations, Call<?>>> everyOperation = List.of(
+                a -> a.linkTokenCreate(new LinkTokenCreateRequest()),
+                a -> a.itemPublicTokenExchange(new ItemPublicTokenExchangeRequest()),
+                a -> a.accountsGet(new AccountsGetRequest()),
+                a -> a.processorTokenCreate(new ProcessorTokenCreateRequest()),
+                a -> a.itemRemove(new ItemRemoveRequest()),
+                a -> a.webhookVerificationKeyGet(new WebhookVerificationKeyGetRequest()),
+                a -> a.sandboxPublicTokenCreate(new SandboxPublicTokenCreateRequest()));
         for (PlaidOperations api : clients.servicesOfEveryHost()) {
-            List.<Function<PlaidOperations, Call<?>>>of(
-                    a -> a.linkTokenCreate(new LinkTokenCreateRequest()),
-                    a -> a.itemPublicTokenExchange(new ItemPublicTokenExchangeRequest()),
-                    a -> a.accountsGet(new AccountsGetRequest()),
-                    a -> a.processorTokenCreate(new ProcessorTokenCreateRequest()),
-                    a -> a.itemRemove(new ItemRemoveRequest()),
-                    a -> a.webhookVerificationKeyGet(new WebhookVerificationKeyGetRequest()),
-                    a -> a.sandboxPublicTokenCreate(new SandboxPublicTokenCreateRequest()))
-                    .forEach(operation -> operation.apply(api));
+            everyOperation.forEach(operation -> operation.apply(api));
         }
     }
 
