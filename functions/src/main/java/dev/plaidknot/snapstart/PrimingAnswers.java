@@ -1,6 +1,7 @@
 package dev.plaidknot.snapstart;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -49,8 +50,11 @@ final class PrimingAnswers {
                     : new Answer(200, body);
         }
         return switch (request.path()) {
+            // Plaid's own example expiry: past February and off midnight, so parsing it takes the
+            // branches a real expiry (four hours ahead) takes; 2030-01-01T00:00:00Z skipped the
+            // leap-year step, and a restored link-token function then loaded and ran it on its first request.
             case "/link/token/create" -> ok("{\"link_token\":\"link-sandbox-00000000-0000-4000-8000-000000000000\","
-                    + "\"expiration\":\"2030-01-01T00:00:00Z\",\"request_id\":\"priming\"}");
+                    + "\"expiration\":\"2020-03-27T12:56:34Z\",\"request_id\":\"priming\"}");
             case "/item/public_token/exchange" -> ok("{\"access_token\":\"access-sandbox-00000000-0000-4000-8000-000000000000\","
                     + "\"item_id\":\"" + ITEM_ID + "\",\"request_id\":\"priming\"}");
             case "/accounts/get" -> ok("{\"accounts\":[{\"account_id\":\"primingAccount\",\"balances\":{\"available\":1,"
@@ -104,11 +108,14 @@ final class PrimingAnswers {
         return new Answer(200, body);
     }
 
-    /** A Plaid-Verification header for this body, signed now by the stand-in's key. */
+    /**
+     * A Plaid-Verification header for this body, signed now by the stand-in's key, its JWT header
+     * as the simulator's (alg, kid, typ): without typ, a restored webhook function read one for the first time on a real request.
+     */
     static String signedWebhook(byte[] body) {
         try {
             String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY_ID).build(),
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY_ID).type(JOSEObjectType.JWT).build(),
                     new JWTClaimsSet.Builder().issueTime(new Date()).claim("request_body_sha256", hash).build());
             jwt.sign(new ECDSASigner(WEBHOOK_KEY));
             return jwt.serialize();

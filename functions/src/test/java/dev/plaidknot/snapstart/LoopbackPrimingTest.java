@@ -2,6 +2,11 @@ package dev.plaidknot.snapstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonParser;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.SignedJWT;
 import dev.plaidknot.Wiring;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
@@ -9,6 +14,8 @@ import dev.plaidknot.handler.SandboxPublicTokenHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +78,26 @@ class LoopbackPrimingTest {
         // so the restore hook's fetch, the one AWS call a restore makes, runs on loaded and linked code
         assertThat(report.unexpected()).isEmpty();
         assertThat(fetched).anyMatch(body -> body.contains("priming-plaid")).anyMatch(body -> body.contains("priming-knot"));
+    }
+
+    @Test
+    void the_stand_ins_link_token_expiry_is_parsed_as_a_real_one_is() {
+        String answer = PrimingAnswers.answer(new LoopbackUpstreams.Request("POST", "/link/token/create", Map.of(), "{}")).body();
+
+        OffsetDateTime expiry = OffsetDateTime.parse(JsonParser.parseString(answer).getAsJsonObject().get("expiration").getAsString());
+        // A date in January or February skips the leap-year step of turning it into an instant, and
+        // a midnight one the time fields: a real expiry (four hours ahead) takes both, so priming must.
+        assertThat(expiry.getMonthValue()).isGreaterThan(2);
+        assertThat(expiry.toLocalTime()).isNotEqualTo(LocalTime.MIDNIGHT);
+    }
+
+    @Test
+    void the_walked_webhook_is_signed_with_the_header_fields_a_real_one_carries() throws Exception {
+        JWSHeader header = SignedJWT.parse(PrimingAnswers.signedWebhook("{}".getBytes(StandardCharsets.UTF_8))).getHeader();
+
+        assertThat(header.getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+        assertThat(header.getKeyID()).isNotBlank();
+        assertThat(header.getType()).isEqualTo(JOSEObjectType.JWT);
     }
 
     @Test
