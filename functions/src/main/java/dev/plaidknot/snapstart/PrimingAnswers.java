@@ -12,6 +12,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.plaidknot.snapstart.LoopbackUpstreams.Answer;
 import dev.plaidknot.snapstart.LoopbackUpstreams.Request;
+import dev.plaidknot.vault.DynamoTokenVault;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,6 +32,9 @@ final class PrimingAnswers {
     static final String ITEM_ID = "primingItem0000000000000000000000000";
     /** An item the stand-in's table does not hold: its removal is a 404. */
     static final String UNKNOWN_ITEM_ID = "primingGone0000000000000000000000000";
+    /** The priming item's one account, as the stand-in's accounts/get names it. */
+    static final String ACCOUNT_ID = "primingAccount";
+    private static final String LINKED_AT = "2020-03-27T12:56:34Z";
     static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
             + ITEM_ID + "\",\"environment\":\"sandbox\"}";
     private static final String KEY_ID = "priming-webhook-key";
@@ -78,16 +82,20 @@ final class PrimingAnswers {
 
     /**
      * Secrets Manager's, DynamoDB's and KMS's JSON answers, by operation: made-up keys, a table
-     * that holds only the priming item's access token (so removing the item and update mode walk
-     * their whole path, as they would for a cardholder's item), a made-up ciphertext.
+     * that holds the priming item and its one account, as a cardholder's linked bank would be (so
+     * listing items, a Knot session, a webhook and an item's removal walk the path of one that is
+     * there, where an empty table had ended each early), a made-up ciphertext.
      */
     private static String aws(String operation, String body) {
         if (operation.equals("GetItem") && body.contains(ITEM_ID)
-                && body.contains("\"ProjectionExpression\":\"access_token_ciphertext\"")) {
-            return "{\"Item\":{\"access_token_ciphertext\":{\"B\":\"" + BLOB + "\"}}}";
+                && (body.contains("\"ProjectionExpression\":\"access_token_ciphertext\"")
+                || body.contains("\"ProjectionExpression\":\"processor_token_ciphertext\""))) {
+            String attribute = body.contains("access_token_ciphertext") ? "access_token_ciphertext" : "processor_token_ciphertext";
+            return "{\"Item\":{\"" + attribute + "\":{\"B\":\"" + BLOB + "\"}}}";
         }
         return switch (operation) {
-            case "Query", "Scan" -> "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
+            case "Query" -> query(body);
+            case "Scan" -> "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
             case "Encrypt" -> "{\"CiphertextBlob\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
             case "Decrypt" -> "{\"Plaintext\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
             case "GetSecretValue" -> "{\"ARN\":\"arn:aws:secretsmanager:us-east-1:000000000000:secret:priming\","
@@ -96,6 +104,33 @@ final class PrimingAnswers {
                     + (body.contains("priming-knot") ? "development" : "sandbox") + "\\\"}\"}";
             default -> "{}";
         };
+    }
+
+    /**
+     * The table's answer to each query the vault makes, for the priming item: the caller's items
+     * (the index's projection), the item's owner (keys only) and the item's accounts. Any other
+     * query (an account by its id, another item's accounts) finds nothing.
+     */
+    private static String query(String body) {
+        String user = "{\"S\":\"" + DynamoTokenVault.userKey(PrimingEvents.CALLER) + "\"}";
+        String itemKeys = "\"pk\":" + user + ",\"sk\":{\"S\":\"" + DynamoTokenVault.itemKey(ITEM_ID) + "\"}";
+        String found;
+        if (body.contains("\"IndexName\":\"" + DynamoTokenVault.ITEMS_BY_CREATION_INDEX + "\"")) {
+            found = "{" + itemKeys + ",\"items_pk\":" + user + ",\"items_sk\":{\"S\":\"" + LINKED_AT + "#" + ITEM_ID
+                    + "\"},\"item_id\":{\"S\":\"" + ITEM_ID + "\"},\"institution_id\":{\"S\":\"ins_109508\"},"
+                    + "\"institution_name\":{\"S\":\"Priming Bank\"},\"status\":{\"S\":\"healthy\"},"
+                    + "\"created_at\":{\"S\":\"" + LINKED_AT + "\"}}";
+        } else if (body.contains("\"IndexName\":\"" + DynamoTokenVault.ITEM_OWNER_INDEX + "\"") && body.contains(ITEM_ID)) {
+            found = "{" + itemKeys + ",\"plaid_item_id\":{\"S\":\"" + ITEM_ID + "\"}}";
+        } else if (!body.contains("\"IndexName\"") && body.contains(DynamoTokenVault.accountKey(ITEM_ID, ""))) {
+            found = "{\"pk\":" + user + ",\"sk\":{\"S\":\"" + DynamoTokenVault.accountKey(ITEM_ID, ACCOUNT_ID)
+                    + "\"},\"account_id\":{\"S\":\"" + ACCOUNT_ID + "\"},\"name\":{\"S\":\"Priming\"},"
+                    + "\"mask\":{\"S\":\"0000\"},\"type\":{\"S\":\"depository\"},\"subtype\":{\"S\":\"checking\"},"
+                    + "\"status\":{\"S\":\"active\"},\"processor_token_status\":{\"S\":\"created\"}}";
+        } else {
+            return "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
+        }
+        return "{\"Items\":[" + found + "],\"Count\":1,\"ScannedCount\":1}";
     }
 
     private static String crc32(String body) {

@@ -11,6 +11,7 @@ import dev.plaidknot.Wiring;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
+import dev.plaidknot.vault.DynamoTokenVault;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,28 @@ class LoopbackPrimingTest {
         // so the restore hook's fetch, the one AWS call a restore makes, runs on loaded and linked code
         assertThat(report.unexpected()).isEmpty();
         assertThat(fetched).anyMatch(body -> body.contains("priming-plaid")).anyMatch(body -> body.contains("priming-knot"));
+    }
+
+    @Test
+    void the_walk_finds_the_priming_item_where_a_cardholders_linked_item_would_be() {
+        List<LoopbackUpstreams.Request> asked = new CopyOnWriteArrayList<>();
+
+        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes("", request -> {
+            asked.add(request);
+            return PrimingAnswers.answer(request);
+        });
+
+        // An empty table had ended each of these early: no item listed, no token for Knot, a
+        // webhook for an item nobody owns, a removal with no accounts to remove.
+        String account = DynamoTokenVault.accountKey(PrimingAnswers.ITEM_ID, PrimingAnswers.ACCOUNT_ID);
+        assertThat(report.unexpected()).isEmpty();
+        assertThat(asked).anyMatch(r -> r.header("x-amz-target").endsWith("GetItem")
+                && r.body().contains("processor_token_ciphertext") && r.body().contains(account));
+        assertThat(asked).anyMatch(r -> r.path().equals("/session/create") && r.body().contains("processor_token"));
+        assertThat(asked).anyMatch(r -> r.header("x-amz-target").endsWith("UpdateItem")
+                && r.body().contains("status_event_at") && r.body().contains(DynamoTokenVault.itemKey(PrimingAnswers.ITEM_ID)));
+        assertThat(asked).anyMatch(r -> r.header("x-amz-target").endsWith("TransactWriteItems")
+                && r.body().contains(account) && r.body().contains(DynamoTokenVault.itemKey(PrimingAnswers.ITEM_ID) + "\""));
     }
 
     @Test
