@@ -24,8 +24,10 @@ import java.util.zip.CRC32;
 
 /**
  * What the loopback stand-in answers while priming: the smallest documented success of each
- * Plaid, Knot, DynamoDB and KMS call the services make (an empty table: no item is found), and a
- * webhook key of its own so a signed webhook can be verified end to end.
+ * Plaid, Knot, DynamoDB and KMS call the services make, shaped as the real answer is where that
+ * changes which code parses it (a table holding one linked item and its account, a link token
+ * expiry past February, a webhook JWT's header fields), and a webhook key of its own so a signed
+ * webhook can be verified end to end.
  */
 final class PrimingAnswers {
 
