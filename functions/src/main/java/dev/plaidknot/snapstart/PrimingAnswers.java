@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
@@ -36,7 +37,13 @@ final class PrimingAnswers {
     static final String UNKNOWN_ITEM_ID = "primingGone0000000000000000000000000";
     /** The priming item's one account, as the stand-in's accounts/get names it. */
     static final String ACCOUNT_ID = "primingAccount";
-    private static final String LINKED_AT = "2020-03-27T12:56:34Z";
+    /**
+     * Plaid's own example timestamp, for the link token's expiry and the item's creation: past
+     * February and off midnight, so parsing it takes the branches a real one takes (a real expiry
+     * is four hours ahead, in any month). 2030-01-01T00:00:00Z skipped the leap-year step of turning
+     * a date into an instant, and a restored link-token function then loaded and ran it on its first request.
+     */
+    static final String PLAID_EXAMPLE_TIME = "2020-03-27T12:56:34Z";
     static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
             + ITEM_ID + "\",\"environment\":\"sandbox\"}";
     private static final String KEY_ID = "priming-webhook-key";
@@ -56,11 +63,8 @@ final class PrimingAnswers {
                     : new Answer(200, body);
         }
         return switch (request.path()) {
-            // Plaid's own example expiry: past February and off midnight, so parsing it takes the
-            // branches a real expiry (four hours ahead) takes; 2030-01-01T00:00:00Z skipped the
-            // leap-year step, and a restored link-token function then loaded and ran it on its first request.
             case "/link/token/create" -> ok("{\"link_token\":\"link-sandbox-00000000-0000-4000-8000-000000000000\","
-                    + "\"expiration\":\"2020-03-27T12:56:34Z\",\"request_id\":\"priming\"}");
+                    + "\"expiration\":\"" + PLAID_EXAMPLE_TIME + "\",\"request_id\":\"priming\"}");
             case "/item/public_token/exchange" -> ok("{\"access_token\":\"access-sandbox-00000000-0000-4000-8000-000000000000\","
                     + "\"item_id\":\"" + ITEM_ID + "\",\"request_id\":\"priming\"}");
             case "/accounts/get" -> ok("{\"accounts\":[{\"account_id\":\"primingAccount\",\"balances\":{\"available\":1,"
@@ -89,11 +93,12 @@ final class PrimingAnswers {
      * there, where an empty table had ended each early), a made-up ciphertext.
      */
     private static String aws(String operation, String body) {
-        if (operation.equals("GetItem") && body.contains(ITEM_ID)
-                && (body.contains("\"ProjectionExpression\":\"access_token_ciphertext\"")
-                || body.contains("\"ProjectionExpression\":\"processor_token_ciphertext\""))) {
-            String attribute = body.contains("access_token_ciphertext") ? "access_token_ciphertext" : "processor_token_ciphertext";
-            return "{\"Item\":{\"" + attribute + "\":{\"B\":\"" + BLOB + "\"}}}";
+        if (operation.equals("GetItem") && body.contains(ITEM_ID)) {
+            for (String ciphertext : List.of("access_token_ciphertext", "processor_token_ciphertext")) {
+                if (body.contains("\"ProjectionExpression\":\"" + ciphertext + "\"")) {
+                    return "{\"Item\":{\"" + ciphertext + "\":{\"B\":\"" + BLOB + "\"}}}";
+                }
+            }
         }
         return switch (operation) {
             case "Query" -> query(body);
@@ -118,10 +123,10 @@ final class PrimingAnswers {
         String itemKeys = "\"pk\":" + user + ",\"sk\":{\"S\":\"" + DynamoTokenVault.itemKey(ITEM_ID) + "\"}";
         String found;
         if (body.contains("\"IndexName\":\"" + DynamoTokenVault.ITEMS_BY_CREATION_INDEX + "\"")) {
-            found = "{" + itemKeys + ",\"items_pk\":" + user + ",\"items_sk\":{\"S\":\"" + LINKED_AT + "#" + ITEM_ID
+            found = "{" + itemKeys + ",\"items_pk\":" + user + ",\"items_sk\":{\"S\":\"" + PLAID_EXAMPLE_TIME + "#" + ITEM_ID
                     + "\"},\"item_id\":{\"S\":\"" + ITEM_ID + "\"},\"institution_id\":{\"S\":\"ins_109508\"},"
                     + "\"institution_name\":{\"S\":\"Priming Bank\"},\"status\":{\"S\":\"healthy\"},"
-                    + "\"created_at\":{\"S\":\"" + LINKED_AT + "\"}}";
+                    + "\"created_at\":{\"S\":\"" + PLAID_EXAMPLE_TIME + "\"}}";
         } else if (body.contains("\"IndexName\":\"" + DynamoTokenVault.ITEM_OWNER_INDEX + "\"") && body.contains(ITEM_ID)) {
             found = "{" + itemKeys + ",\"plaid_item_id\":{\"S\":\"" + ITEM_ID + "\"}}";
         } else if (!body.contains("\"IndexName\"") && body.contains(DynamoTokenVault.accountKey(ITEM_ID, ""))) {
@@ -147,7 +152,8 @@ final class PrimingAnswers {
 
     /**
      * A Plaid-Verification header for this body, signed now by the stand-in's key, its JWT header
-     * as the simulator's (alg, kid, typ): without typ, a restored webhook function read one for the first time on a real request.
+     * as the simulator's (alg, kid, typ): without typ, a restored webhook function read one for the
+     * first time on a real request.
      */
     static String signedWebhook(byte[] body) {
         try {
