@@ -44,6 +44,8 @@ final class PrimingAnswers {
      * a date into an instant, and a restored link-token function then loaded and ran it on its first request.
      */
     static final String PLAID_EXAMPLE_TIME = "2020-03-27T12:56:34Z";
+    /** A query or scan that finds nothing. */
+    private static final String NO_ITEMS = "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
     static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
             + ITEM_ID + "\",\"environment\":\"sandbox\"}";
     private static final String KEY_ID = "priming-webhook-key";
@@ -67,7 +69,7 @@ final class PrimingAnswers {
                     + "\"expiration\":\"" + PLAID_EXAMPLE_TIME + "\",\"request_id\":\"priming\"}");
             case "/item/public_token/exchange" -> ok("{\"access_token\":\"access-sandbox-00000000-0000-4000-8000-000000000000\","
                     + "\"item_id\":\"" + ITEM_ID + "\",\"request_id\":\"priming\"}");
-            case "/accounts/get" -> ok("{\"accounts\":[{\"account_id\":\"primingAccount\",\"balances\":{\"available\":1,"
+            case "/accounts/get" -> ok("{\"accounts\":[{\"account_id\":\"" + ACCOUNT_ID + "\",\"balances\":{\"available\":1,"
                     + "\"current\":1,\"iso_currency_code\":\"USD\"},\"mask\":\"0000\",\"name\":\"Priming\","
                     + "\"official_name\":null,\"type\":\"depository\",\"subtype\":\"checking\"}],"
                     + "\"item\":{\"item_id\":\"" + ITEM_ID + "\",\"institution_id\":\"ins_109508\",\"webhook\":null,"
@@ -102,7 +104,7 @@ final class PrimingAnswers {
         }
         return switch (operation) {
             case "Query" -> query(body);
-            case "Scan" -> "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
+            case "Scan" -> NO_ITEMS;
             case "Encrypt" -> "{\"CiphertextBlob\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
             case "Decrypt" -> "{\"Plaintext\":\"" + BLOB + "\",\"KeyId\":\"priming\"}";
             case "GetSecretValue" -> "{\"ARN\":\"arn:aws:secretsmanager:us-east-1:000000000000:secret:priming\","
@@ -135,7 +137,7 @@ final class PrimingAnswers {
                     + "\"mask\":{\"S\":\"0000\"},\"type\":{\"S\":\"depository\"},\"subtype\":{\"S\":\"checking\"},"
                     + "\"status\":{\"S\":\"active\"},\"processor_token_status\":{\"S\":\"created\"}}";
         } else {
-            return "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
+            return NO_ITEMS;
         }
         return "{\"Items\":[" + found + "],\"Count\":1,\"ScannedCount\":1}";
     }

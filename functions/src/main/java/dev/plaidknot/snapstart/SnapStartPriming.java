@@ -206,7 +206,7 @@ public final class SnapStartPriming implements Resource {
                 new Step("exchange", ExchangePublicTokenHandler::new, fromCaller("POST /exchange_public_token",
                         "/exchange_public_token", Map.of(), Map.of(),
                         "{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000001\","
-                                + "\"accounts\":[{\"id\":\"primingAccount\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
+                                + "\"accounts\":[{\"id\":\"" + PrimingAnswers.ACCOUNT_ID + "\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
                                 + "\"institution\":{\"name\":\"Priming Bank\",\"institution_id\":\"ins_109508\"}}"), 201),
                 new Step("list items", ListItemsHandler::new,
                         fromCaller("GET /items", "/items", Map.of(), Map.of("limit", "10"), null), 200),
