@@ -45,12 +45,11 @@ import org.slf4j.LoggerFactory;
  * request. Nothing here reaches Plaid, Knot or AWS, writes anything anywhere, or puts a log or
  * metric line that could read as a real request. Then the AWS credentials of the function's own
  * clients are resolved (no AWS call), so a restore does not build the SDK's default chain, and the
- * Plaid client's operations for every host its keys could pick (no key, no call). After
- * restore: fetch the keys again (a cached key
- * is never trusted across a snapshot), in the hook rather than on the first request; resolve the
- * AWS credentials; open a connection to
- * Plaid's and Knot's hosts (a handshake on the first request is the largest cost left there); and
- * count the restore as a cold start.
+ * Plaid client's operations for every host its keys could pick (no key, no call). After restore:
+ * fetch the keys again (a cached key is never trusted across a snapshot), in the hook rather than
+ * on the first request; resolve the AWS credentials; open a connection to Plaid's and Knot's hosts
+ * (a handshake on the first request is the largest cost left there); and count the restore as a
+ * cold start.
  */
 public final class SnapStartPriming implements Resource {
 
