@@ -41,6 +41,14 @@ public final class ColdStartBenchmark {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 500);
     /** The first invocations of a warm environment are the cold path, measured on their own. */
     private static final int COLD_PATH = 50;
+    /**
+     * Invocations after the counted ones, each served after {@link #IDLE_MS} of idle, as a warm
+     * environment's next request comes after a quiet spell (Lambda freezes it in between): the
+     * counted ones come back to back, with both ends of every loopback connection hot, while a
+     * restored environment's first request never does.
+     */
+    private static final int IDLE_RUNS = Integer.getInteger("bench.idleRuns", 10);
+    private static final int IDLE_MS = Integer.getInteger("bench.idleMs", 1000);
     /** Fresh JVMs per function for the primed first invoke; the median is reported (one run is mostly noise). */
     private static final int PRIMED_RUNS = Integer.getInteger("bench.primedRuns", 5);
     /** Cold starts are on demand; warm and primed environments are SnapStart's, as the template deploys them. */
@@ -281,20 +289,27 @@ public final class ColdStartBenchmark {
      * Counted invocations' handler time and overhead, the JIT warm-up's overhead before them, and
      * the invocations left out because the emulator failed them (at most 1 %, else the run fails).
      */
-    private record WarmResult(Stats handler, Stats overhead, Stats warmupOverhead, List<String> failures) {
+    private record WarmResult(Stats handler, Stats overhead, Stats warmupOverhead, Stats afterIdle, List<String> failures) {
     }
 
     /**
      * Handler time over many invocations in one warm environment: a JVM started as Lambda starts
-     * one (its flags, the runtime interface client) served the events one after another. Handler
+     * one (its flags, the runtime interface client) served the events one after another, then a
+     * few after a quiet spell each (the runtime waits on its next event meanwhile, as in Lambda). Handler
      * time and upstream time are read from each invocation's own outcome line; overhead is the
      * difference.
      */
     private WarmResult warm(RuntimeApiDouble runtime, Route route, Path event) throws Exception {
-        int count = COLD_PATH + WARMUP + WARM_RUNS;
+        int backToBack = COLD_PATH + WARMUP + WARM_RUNS;
+        int count = backToBack + IDLE_RUNS;
         runtime.arm(count, index -> {
             try {
-                return prepared(event, route).getBytes(StandardCharsets.UTF_8);
+                byte[] prepared = prepared(event, route).getBytes(StandardCharsets.UTF_8);
+                if (index >= backToBack) {
+                    // made first, so the quiet spell is the last thing before the event is served
+                    Thread.sleep(IDLE_MS);
+                }
+                return prepared;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -315,6 +330,7 @@ public final class ColdStartBenchmark {
         List<String> failures = new ArrayList<>();
         List<Double> overheads = new ArrayList<>();
         List<Double> warmupOverheads = new ArrayList<>();
+        List<Double> afterIdle = new ArrayList<>();
         int invocation = 0;
         for (String line : Files.readAllLines(log)) {
             if (!line.contains("\"upstream_ms\"") || !line.contains("\"duration_ms\"")) {
@@ -334,7 +350,9 @@ public final class ColdStartBenchmark {
                         outcome.path("dependency").asText(), outcome.path("aws_error_code").asText(), handler));
                 continue;
             }
-            if (index >= COLD_PATH + WARMUP) {
+            if (index >= backToBack) {
+                afterIdle.add(handler);
+            } else if (index >= COLD_PATH + WARMUP) {
                 times.add(handler);
                 overheads.add(handler - upstream);
             } else if (index >= COLD_PATH) {
@@ -346,7 +364,8 @@ public final class ColdStartBenchmark {
                     + " invocations; see " + log);
         }
         return new WarmResult(Stats.of(times), Stats.of(overheads),
-                warmupOverheads.isEmpty() ? null : Stats.of(warmupOverheads), List.copyOf(failures));
+                warmupOverheads.isEmpty() ? null : Stats.of(warmupOverheads),
+                afterIdle.isEmpty() ? null : Stats.of(afterIdle), List.copyOf(failures));
     }
 
     /**
@@ -482,6 +501,15 @@ public final class ColdStartBenchmark {
                 row.primed().overheadMs() / row.warm().overhead().p50(), row.primed().fastestMs(),
                 row.primed().slowestMs(), row.primed().bytesToBytesMs(),
                 row.primed().primingMs(), row.primed().restoreHookMs(), row.primed().classesLoaded()));
+        if (IDLE_RUNS > 0) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "After %d ms of idle, the warm environments' handler ms (median / worst of %d; x warm p50),"
+                    + " and the primed first invoke x that median:%n", IDLE_MS, IDLE_RUNS);
+            rows.stream().filter(row -> row.warm() != null && row.warm().afterIdle() != null).forEach(row -> System.out.printf(
+                    Locale.ROOT, "  %-30s %.1f / %.1f (%.1f); primed %.1f%n", row.function(), row.warm().afterIdle().median(),
+                    row.warm().afterIdle().worst(), row.warm().afterIdle().median() / row.warm().handler().p50(),
+                    row.primed().handlerMs() / row.warm().afterIdle().median()));
+        }
         System.out.println();
         System.out.printf(Locale.ROOT, "JIT warm-up of the warm environments, overhead p50 / p99 ms of invocations %d-%d (not counted above):%n",
                 COLD_PATH + 1, COLD_PATH + WARMUP);
