@@ -145,14 +145,16 @@ public final class Wiring {
     }
 
     /**
-     * The same classes wired to a loopback stand-in for Plaid, Knot and AWS, with made-up keys:
-     * for the SnapStart priming walk only, so it runs real code and reaches nothing real.
+     * The same classes wired to a loopback stand-in for Plaid, Knot and AWS, with made-up keys and
+     * this wiring's Plaid request settings: for the SnapStart priming walk only, so it runs real
+     * code, sends what this function sends, and reaches nothing real.
      */
-    public static Wiring forPriming(URI loopback) {
-        Settings settings = new Settings(Map.of("PLAID_SECRET_ARN", "priming-plaid", "KNOT_SECRET_ARN", "priming-knot",
-                "TOKENS_TABLE", "priming", "PLAID_BASE_URL", loopback.toString(), "KNOT_BASE_URL", loopback.toString(),
-                "PLAID_CLIENT_NAME", "Priming"));
-        return new Wiring(settings, new Backends(
+    public Wiring primingTwin(URI loopback) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PLAID_SECRET_ARN", "priming-plaid",
+                "KNOT_SECRET_ARN", "priming-knot", "TOKENS_TABLE", "priming", "PLAID_BASE_URL", loopback.toString(),
+                "KNOT_BASE_URL", loopback.toString(), "PLAID_CLIENT_NAME", "Priming"));
+        env.putAll(settings.plaidRequestSettings());
+        return new Wiring(new Settings(env), new Backends(
                 () -> new SecretsManagerSource(AwsClients.atStandIn(SecretsManagerClient.builder(), loopback)),
                 () -> AwsClients.atStandIn(DynamoDbClient.builder(), loopback),
                 () -> new KmsTokenCipher(AwsClients.atStandIn(KmsClient.builder(), loopback), "priming")));

@@ -128,6 +128,20 @@ public final class Settings {
         return optional("PLAID_WEBHOOK_URL");
     }
 
+    /**
+     * The settings that shape what this function sends Plaid (not where, nor with which keys), as
+     * set: SnapStart priming's twin takes them, so the requests it serializes before the snapshot
+     * are the ones this function sends after it (a webhook URL adds a field).
+     */
+    public Map<String, String> plaidRequestSettings() {
+        Map<String, String> set = new java.util.HashMap<>();
+        for (String name : List.of("PLAID_CLIENT_NAME", "PLAID_PRODUCTS", "PLAID_COUNTRY_CODES", "PLAID_LANGUAGE",
+                "PLAID_WEBHOOK_URL")) {
+            optional(name).ifPresent(value -> set.put(name, value));
+        }
+        return Map.copyOf(set);
+    }
+
     private String required(String name) {
         return optional(name).orElseThrow(() -> new Misconfiguration(name + " is not set"));
     }

@@ -107,7 +107,7 @@ public final class SnapStartPriming implements Resource {
     /** The request path without its network calls; safe to run any number of times. */
     public PrimingReport prime() {
         primeErrorAnswers();
-        return QuietLogs.during(() -> walkRoutes(ownHandler));
+        return QuietLogs.during(() -> walkRoutes(wiring, ownHandler));
     }
 
     /** One step of the walk: a route's handler, an event for it, and the status a real request would get. */
@@ -144,16 +144,17 @@ public final class SnapStartPriming implements Resource {
      * body) is expected to; any other status is reported, never thrown, and stops the repeats:
      * priming must not fail an init.
      */
-    static PrimingReport walkRoutes(String ownHandler) {
-        return walkRoutes(ownHandler, PrimingAnswers::answer);
+    static PrimingReport walkRoutes(Wiring wiring, String ownHandler) {
+        return walkRoutes(wiring, ownHandler, PrimingAnswers::answer);
     }
 
     /** The walk against a stand-in giving these answers (a test records what the walk asked). */
-    static PrimingReport walkRoutes(String ownHandler, Function<LoopbackUpstreams.Request, LoopbackUpstreams.Answer> answers) {
+    static PrimingReport walkRoutes(Wiring wiring, String ownHandler,
+                                    Function<LoopbackUpstreams.Request, LoopbackUpstreams.Answer> answers) {
         List<String> unexpected = new ArrayList<>();
         int steps = 0;
         try (LoopbackUpstreams loopback = new LoopbackUpstreams(answers)) {
-            Wiring twin = Wiring.forPriming(loopback.uri());
+            Wiring twin = wiring.primingTwin(loopback.uri());
             List<Built> own = new ArrayList<>();
             for (Step step : walk()) {
                 Built built = new Built(step, step.handler().apply(twin));

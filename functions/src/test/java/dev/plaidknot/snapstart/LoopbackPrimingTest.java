@@ -27,7 +27,11 @@ class LoopbackPrimingTest {
 
     /** A wiring whose every upstream is unreachable: priming must not need any of them. */
     private static Wiring unreachable() {
-        return new Wiring(new Settings(Map.of()), () -> {
+        return unreachable(Map.of());
+    }
+
+    private static Wiring unreachable(Map<String, String> env) {
+        return new Wiring(new Settings(env), () -> {
             throw new AssertionError("priming built a Secrets Manager client");
         }, () -> {
             throw new AssertionError("priming built a DynamoDB client");
@@ -69,7 +73,7 @@ class LoopbackPrimingTest {
     void the_walk_fetches_each_key_through_a_secrets_manager_client_from_the_stand_in() {
         List<String> fetched = new CopyOnWriteArrayList<>();
 
-        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes("", request -> {
+        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes(unreachable(), "", request -> {
             if (request.header("x-amz-target").equals("secretsmanager.GetSecretValue")) {
                 fetched.add(request.body());
             }
@@ -85,7 +89,7 @@ class LoopbackPrimingTest {
     void the_walk_finds_the_priming_item_where_a_cardholders_linked_item_would_be() {
         List<LoopbackUpstreams.Request> asked = new CopyOnWriteArrayList<>();
 
-        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes("", request -> {
+        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes(unreachable(), "", request -> {
             asked.add(request);
             return PrimingAnswers.answer(request);
         });
@@ -101,6 +105,39 @@ class LoopbackPrimingTest {
                 && r.body().contains("status_event_at") && r.body().contains(DynamoTokenVault.itemKey(PrimingAnswers.ITEM_ID)));
         assertThat(asked).anyMatch(r -> r.header("x-amz-target").endsWith("TransactWriteItems")
                 && r.body().contains(account) && r.body().contains(DynamoTokenVault.itemKey(PrimingAnswers.ITEM_ID) + "\""));
+    }
+
+    @Test
+    void the_walk_sends_plaid_what_this_function_sends() {
+        List<LoopbackUpstreams.Request> asked = new CopyOnWriteArrayList<>();
+        Wiring function = unreachable(Map.of("PLAID_WEBHOOK_URL", "https://api.example/webhooks/plaid",
+                "PLAID_PRODUCTS", "auth,transactions", "PLAID_COUNTRY_CODES", "US,CA", "PLAID_LANGUAGE", "fr"));
+
+        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes(function, "", request -> {
+            asked.add(request);
+            return PrimingAnswers.answer(request);
+        });
+
+        // A webhook URL adds a field (in the sandbox route, a nested object) that the walk would
+        // otherwise never have serialized before the snapshot.
+        assertThat(report.unexpected()).isEmpty();
+        assertThat(asked).filteredOn(r -> r.path().equals("/link/token/create")).isNotEmpty().allMatch(r ->
+                r.body().contains("https://api.example/webhooks/plaid") && r.body().contains("\"CA\"")
+                        && r.body().contains("\"fr\""))
+                // a new item's link token names the products; update mode's takes none
+                .anyMatch(r -> r.body().contains("\"auth\""));
+        assertThat(asked).filteredOn(r -> r.path().equals("/sandbox/public_token/create")).isNotEmpty()
+                .allMatch(r -> r.body().contains("https://api.example/webhooks/plaid") && r.body().contains("\"auth\""));
+    }
+
+    @Test
+    void a_function_misconfigured_for_plaid_has_its_walk_reported_not_thrown() {
+        Wiring function = unreachable(Map.of("PLAID_PRODUCTS", "teleport"));
+
+        SnapStartPriming.PrimingReport report = new SnapStartPriming(function, "").prime();
+
+        // its link tokens fail as its cardholders' requests will: a 500 naming the setting
+        assertThat(report.unexpected()).contains("link token: 500").doesNotContain("exchange: 500");
     }
 
     @Test
