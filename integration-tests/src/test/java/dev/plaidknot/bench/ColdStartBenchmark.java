@@ -53,6 +53,12 @@ public final class ColdStartBenchmark {
     private static final int PRIMED_RUNS = Integer.getInteger("bench.primedRuns", 5);
     /** Cold starts are on demand; warm and primed environments are SnapStart's, as the template deploys them. */
     static final List<String> ON_DEMAND_FLAGS = LambdaLaunch.JVM_FLAGS;
+    /**
+     * Settings a deployment sets as the README advises: Plaid's webhooks pointed at the stack's
+     * route, so every link token and sandbox public token request carries the URL.
+     */
+    private static final Map<String, String> DEPLOYED_SETTINGS =
+            Map.of("PLAID_WEBHOOK_URL", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/webhooks/plaid");
     /** template.yaml's default LogLevel: every run logs as a deployed function does (the warm runs read its outcome lines). */
     private static final String DEPLOYED_LOG_LEVEL = "INFO";
     /** -Dbench.warmFlags=on-demand measures the warm runs under the on-demand flags (C1 only) instead. */
@@ -248,6 +254,9 @@ public final class ColdStartBenchmark {
         command.add(handler);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(LambdaLaunch.environment(rig, runtime, taskRoot, handler));
+        if (!floor) {
+            builder.environment().putAll(DEPLOYED_SETTINGS);
+        }
         builder.environment().put("LOG_LEVEL", logLevel);
         return builder;
     }
@@ -409,6 +418,7 @@ public final class ColdStartBenchmark {
                 route.handler().split("::")[0], file.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(LambdaLaunch.functionEnvironment(rig, route.handler(), "snap-start"));
+        builder.environment().putAll(DEPLOYED_SETTINGS);
         builder.environment().put("LOG_LEVEL", DEPLOYED_LOG_LEVEL);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
