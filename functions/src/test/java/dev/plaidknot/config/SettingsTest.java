@@ -35,6 +35,18 @@ class SettingsTest {
     }
 
     @Test
+    void request_settings_say_what_is_sent_to_plaid_never_where_or_with_which_keys() {
+        Settings settings = new Settings(Map.of("PLAID_WEBHOOK_URL", "https://api.example/webhooks/plaid",
+                "PLAID_PRODUCTS", "auth", "PLAID_LANGUAGE", " ", "PLAID_SECRET_ARN", "arn:aws:secretsmanager:plaid",
+                "PLAID_BASE_URL", "https://proxy.example", "KNOT_SECRET_ARN", "arn:aws:secretsmanager:knot",
+                "TOKENS_TABLE", "tokens", "TOKEN_KEY_ID", "alias/tokens"));
+
+        // priming's twin takes these: a host or a key from here would send its walk somewhere real
+        assertThat(settings.plaidRequestSettings()).containsOnly(
+                Map.entry("PLAID_WEBHOOK_URL", "https://api.example/webhooks/plaid"), Map.entry("PLAID_PRODUCTS", "auth"));
+    }
+
+    @Test
     void required_and_malformed_values_fail_naming_the_variable() {
         assertThatThrownBy(() -> new Settings(Map.of()).tokensTable()).hasMessageContaining("TOKENS_TABLE");
         assertThatThrownBy(() -> new Settings(Map.of("PLAID_TIMEOUT_MS", "-1")).plaidTimeout())
