@@ -32,6 +32,7 @@ import dev.plaidknot.webhook.PlaidWebhookVerifier;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,7 +151,7 @@ public final class Wiring {
      * code, sends what this function sends, and reaches nothing real.
      */
     public Wiring primingTwin(URI loopback) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("PLAID_SECRET_ARN", "priming-plaid",
+        Map<String, String> env = new HashMap<>(Map.of("PLAID_SECRET_ARN", "priming-plaid",
                 "KNOT_SECRET_ARN", "priming-knot", "TOKENS_TABLE", "priming", "PLAID_BASE_URL", loopback.toString(),
                 "KNOT_BASE_URL", loopback.toString(), "PLAID_CLIENT_NAME", "Priming"));
         env.putAll(settings.plaidRequestSettings());

@@ -5,6 +5,7 @@ import com.plaid.client.model.Products;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,7 +135,7 @@ public final class Settings {
      * are the ones this function sends after it (a webhook URL adds a field).
      */
     public Map<String, String> plaidRequestSettings() {
-        Map<String, String> set = new java.util.HashMap<>();
+        Map<String, String> set = new HashMap<>();
         for (String name : List.of("PLAID_CLIENT_NAME", "PLAID_PRODUCTS", "PLAID_COUNTRY_CODES", "PLAID_LANGUAGE",
                 "PLAID_WEBHOOK_URL")) {
             optional(name).ifPresent(value -> set.put(name, value));

@@ -295,8 +295,9 @@ public final class ColdStartBenchmark {
     // ---- warm and primed ----------------------------------------------------------------------
 
     /**
-     * Counted invocations' handler time and overhead, the JIT warm-up's overhead before them, and
-     * the invocations left out because the emulator failed them (at most 1 %, else the run fails).
+     * Counted invocations' handler time and overhead, the JIT warm-up's overhead before them, the
+     * handler time of the invocations served after idle (null if none were asked for), and the
+     * invocations left out because the emulator failed them (at most 1 %, else the run fails).
      */
     private record WarmResult(Stats handler, Stats overhead, Stats warmupOverhead, Stats afterIdle, List<String> failures) {
     }
