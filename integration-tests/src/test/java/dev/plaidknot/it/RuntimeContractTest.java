@@ -21,11 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Each sample event through Lambda's own Java runtime: a fresh JVM started at the runtime
@@ -83,6 +85,11 @@ class RuntimeContractTest extends WithRig {
 
     /** A fresh JVM as Lambda starts one; the answer exactly as the runtime posted it. */
     private static String invokeThroughRuntime(Route route, String event, Path file) throws Exception {
+        return invokeThroughRuntime(route, event, file.getFileName().toString(), Map.of());
+    }
+
+    private static String invokeThroughRuntime(Route route, String event, String logName, Map<String, String> extraEnv)
+            throws Exception {
         runtime.arm(event.getBytes(StandardCharsets.UTF_8));
         Path functionsTarget = ProjectFiles.root().resolve("functions/target");
         List<String> command = new ArrayList<>();
@@ -92,10 +99,11 @@ class RuntimeContractTest extends WithRig {
         command.add(LambdaLaunch.runtimeClasspath() + File.pathSeparator + LambdaLaunch.taskClasspath(functionsTarget));
         command.add(LambdaLaunch.ENTRY_POINT);
         command.add(route.handler());
-        Path log = logs.resolve(file.getFileName() + ".log");
+        Path log = logs.resolve(logName + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(LambdaLaunch.environment(rig, runtime, functionsTarget.resolve("classes"),
                 route.handler()));
+        builder.environment().putAll(extraEnv);
         Process process = builder.start();
         try {
             assertThat(runtime.awaitAnswer(90)).as("the runtime answered; its output is in " + log).isTrue();
@@ -104,6 +112,50 @@ class RuntimeContractTest extends WithRig {
         }
         assertThat(runtime.errorBody()).as("the runtime reported an error; its output is in " + log).isNull();
         return runtime.responseBody();
+    }
+
+    /**
+     * Lambda drops a JSON line below the function's ApplicationLogLevel, and ranks a line without
+     * a {@code level} key as INFO, which every metric (EMF) line is. Run as deployed at LogLevel
+     * WARN and ERROR, the metrics must still reach CloudWatch, or their alarms go quiet.
+     */
+    @ParameterizedTest(name = "LogLevel {0}")
+    @ValueSource(strings = {"WARN", "ERROR"})
+    void metrics_reach_cloudwatch_at_every_log_level(String logLevel) throws Exception {
+        Route route = route("POST /create_link_token");
+        Path file = ProjectFiles.events().resolve("create_link_token.json");
+        String applicationLevel = applicationLogLevel(logLevel);
+        invokeThroughRuntime(route, samples.prepared(file), "log-level-" + logLevel,
+                Map.of("LOG_LEVEL", logLevel, "AWS_LAMBDA_LOG_LEVEL", applicationLevel));
+
+        List<JsonNode> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(logs.resolve("log-level-" + logLevel + ".log"))) {
+            if (!line.startsWith("{")) {
+                continue;
+            }
+            JsonNode json = JSON.readTree(line);
+            String level = json.path("level").asText("INFO");
+            if (LAMBDA_LEVELS.indexOf(level) >= LAMBDA_LEVELS.indexOf(applicationLevel)) {
+                kept.add(json);
+            }
+        }
+        assertThat(kept).as("lines Lambda keeps at ApplicationLogLevel " + applicationLevel)
+                .anySatisfy(line -> {
+                    assertThat(line.has("_aws")).isTrue();
+                    assertThat(line.path("LinkTokensCreated").asInt()).isEqualTo(1);
+                });
+        // And LogLevel still governs the functions' own lines.
+        assertThat(kept).noneMatch(line -> line.path("level").asText().equals("INFO"));
+    }
+
+    private static final List<String> LAMBDA_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
+
+    /** The template's ApplicationLogLevel for a deployment whose LogLevel parameter is {@code logLevel}. */
+    private static String applicationLogLevel(String logLevel) {
+        JsonNode configured = ProjectFiles.template().root().path("Globals").path("Function").path("LoggingConfig")
+                .path("ApplicationLogLevel");
+        // The YAML reader drops !Ref and leaves the parameter's name.
+        return configured.asText().equals("LogLevel") ? logLevel : configured.asText();
     }
 
     private static APIGatewayV2HTTPResponse invokeInProcess(Route route, String event) throws Exception {

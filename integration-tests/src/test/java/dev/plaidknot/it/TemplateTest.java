@@ -187,6 +187,86 @@ class TemplateTest {
     }
 
     @Test
+    void the_alarm_topic_key_lets_cloudwatch_publish_and_nothing_more() {
+        // An AWS-managed key (alias/aws/sns) has a policy no one can change, so CloudWatch could
+        // never use it: every alarm action would fail. The topic's key must be one of this stack's.
+        JsonNode topic = TEMPLATE.resource("AlarmTopic").path("Properties");
+        String keyId = topic.path("KmsMasterKeyId").asText();
+        assertThat(keyId).doesNotStartWith("alias/aws/");
+        JsonNode key = TEMPLATE.resource(keyId);
+        assertThat(key.path("Type").asText()).isEqualTo("AWS::KMS::Key");
+        assertThat(key.path("Properties").path("EnableKeyRotation").asBoolean()).isTrue();
+        List<JsonNode> forCloudWatch = new ArrayList<>();
+        for (JsonNode statement : key.path("Properties").path("KeyPolicy").path("Statement")) {
+            if (statement.path("Principal").path("Service").toString().contains("cloudwatch.amazonaws.com")) {
+                forCloudWatch.add(statement);
+            }
+        }
+        assertThat(forCloudWatch).hasSize(1);
+        JsonNode grant = forCloudWatch.getFirst();
+        Set<String> actions = new HashSet<>();
+        grant.path("Action").forEach(a -> actions.add(a.asText()));
+        assertThat(actions).containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey*");
+        // Only this account's alarms of this stack: no confused deputy.
+        assertThat(grant.path("Condition").path("StringEquals").path("aws:SourceAccount").asText()).contains("AccountId");
+        assertThat(grant.path("Condition").path("ArnLike").path("aws:SourceArn").asText())
+                .contains(":cloudwatch:").contains(":alarm:${AWS::StackName}-");
+    }
+
+    @Test
+    void cardholders_cannot_sign_themselves_up_unless_the_deployer_opens_it() {
+        JsonNode config = TEMPLATE.resource("UserPool").path("Properties").path("AdminCreateUserConfig");
+        JsonNode adminOnly = config.path("AllowAdminCreateUserOnly");
+        // !If [SelfSignUpOn, false, true]: admin-created users only unless the parameter opens it.
+        assertThat(adminOnly.get(0).asText()).isEqualTo("SelfSignUpOn");
+        assertThat(adminOnly.get(1).asBoolean(true)).isFalse();
+        assertThat(adminOnly.get(2).asBoolean(false)).isTrue();
+        assertThat(TEMPLATE.root().path("Parameters").path("AllowSelfSignUp").path("Default").asText()).isEqualTo("false");
+        assertThat(TEMPLATE.root().path("Conditions").path("SelfSignUpOn").toString()).contains("AllowSelfSignUp");
+    }
+
+    @Test
+    void a_browser_can_read_retry_after_on_a_429() {
+        JsonNode cors = TEMPLATE.resource("HttpApi").path("Properties").path("CorsConfiguration").get(1);
+        List<String> exposed = new ArrayList<>();
+        cors.path("ExposeHeaders").forEach(h -> exposed.add(h.asText().toLowerCase()));
+        assertThat(exposed).contains("retry-after");
+    }
+
+    @Test
+    void an_issuer_without_an_audience_is_refused_at_deploy_time() {
+        JsonNode rules = TEMPLATE.root().path("Rules");
+        List<JsonNode> aboutAudience = new ArrayList<>();
+        rules.forEach(rule -> {
+            if (rule.path("RuleCondition").toString().contains("JwtIssuer")
+                    && rule.path("Assertions").toString().contains("JwtAudience")) {
+                aboutAudience.add(rule);
+            }
+        });
+        assertThat(aboutAudience).hasSize(1);
+        assertThat(aboutAudience.getFirst().path("Assertions").get(0).path("AssertDescription").asText())
+                .contains("JwtAudience").contains("JwtIssuer");
+    }
+
+    @Test
+    void every_route_is_throttled_and_the_open_webhook_route_more_tightly() {
+        JsonNode properties = TEMPLATE.resource("HttpApi").path("Properties");
+        JsonNode defaults = properties.path("DefaultRouteSettings");
+        assertThat(defaults.path("ThrottlingRateLimit").asText()).isEqualTo("ApiThrottleRateLimit");
+        assertThat(defaults.path("ThrottlingBurstLimit").asText()).isEqualTo("ApiThrottleBurstLimit");
+        JsonNode webhook = properties.path("RouteSettings").path("POST /webhooks/plaid");
+        assertThat(webhook.path("ThrottlingRateLimit").asText()).isEqualTo("WebhookThrottleRateLimit");
+        assertThat(webhook.path("ThrottlingBurstLimit").asText()).isEqualTo("WebhookThrottleBurstLimit");
+        JsonNode parameters = TEMPLATE.root().path("Parameters");
+        for (String name : List.of("ApiThrottleRateLimit", "ApiThrottleBurstLimit", "WebhookThrottleRateLimit",
+                "WebhookThrottleBurstLimit")) {
+            assertThat(parameters.path(name).path("Default").asInt(0)).as(name).isPositive();
+        }
+        assertThat(parameters.path("WebhookThrottleRateLimit").path("Default").asInt())
+                .isLessThan(parameters.path("ApiThrottleRateLimit").path("Default").asInt());
+    }
+
+    @Test
     void function_alarms_cover_every_function() {
         for (String alarm : List.of("FunctionErrorsAlarm", "FunctionThrottlesAlarm")) {
             String metrics = TEMPLATE.resource(alarm).path("Properties").path("Metrics").toString();
@@ -200,7 +280,9 @@ class TemplateTest {
     void logs_are_json_at_a_configured_level_and_tracing_is_a_switch_off_by_default() {
         JsonNode logging = TEMPLATE.root().path("Globals").path("Function").path("LoggingConfig");
         assertThat(logging.path("LogFormat").asText()).isEqualTo("JSON");
-        assertThat(logging.path("ApplicationLogLevel").asText()).isEqualTo("LogLevel");
+        // Lambda lets every line through; the functions apply LogLevel themselves, so metric lines
+        // (which carry no level, and Lambda would rank INFO) survive a LogLevel of WARN or ERROR.
+        assertThat(logging.path("ApplicationLogLevel").asText()).isEqualTo("TRACE");
         JsonNode env = TEMPLATE.root().path("Globals").path("Function").path("Environment").path("Variables");
         assertThat(env.path("LOG_LEVEL").asText()).isEqualTo("LogLevel");
         assertThat(env.path("METRICS_NAMESPACE").asText()).isEqualTo("MetricsNamespace");
