@@ -357,7 +357,7 @@ public final class Wiring {
         PlaidGateway plaid = plaidGateway.get();
         TokenVault vault = tokenVault.get();
         return new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault),
-                new DynamoExchangeLedger(dynamo.get(), settings.tokensTable(), clock), clock);
+                new DynamoExchangeLedger(dynamo.get(), settings.tokensTable(), clock), clock, settings.plaidTimeout());
     }
 
     private PlaidApiGateway buildPlaidGateway() {

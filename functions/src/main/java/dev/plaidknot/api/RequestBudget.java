@@ -17,17 +17,50 @@ public final class RequestBudget {
     private static final Duration DEFAULT = Duration.ofSeconds(29);
 
     private static final ThreadLocal<Instant> DEADLINE = new ThreadLocal<>();
+    /** When Lambda stops this invocation: the deadline before the reserve was kept back. */
+    private static final ThreadLocal<Instant> FUNCTION_DEADLINE = new ThreadLocal<>();
 
     private RequestBudget() {
     }
 
     static void start(Context context) {
         Duration available = context == null ? DEFAULT : Duration.ofMillis(context.getRemainingTimeInMillis());
-        DEADLINE.set(Instant.now().plus(available.minus(RESERVE)));
+        Instant now = Instant.now();
+        FUNCTION_DEADLINE.set(now.plus(available));
+        DEADLINE.set(now.plus(available.minus(RESERVE)));
     }
 
     static void end() {
         DEADLINE.remove();
+        FUNCTION_DEADLINE.remove();
+    }
+
+    /**
+     * When Lambda stops this invocation whatever it is doing (its timeout): after it, this
+     * request's code certainly runs no more. A lease held until then outlives its holder by nothing.
+     */
+    public static Instant functionDeadline() {
+        Instant deadline = FUNCTION_DEADLINE.get();
+        return deadline != null ? deadline : Instant.now().plus(DEFAULT);
+    }
+
+    /**
+     * Runs {@code work} with {@code kept} held back from its budget, for work whose result must
+     * then be dealt with in time (an access token stored, or removed at Plaid).
+     */
+    public static <T> T keepingBack(Duration kept, java.util.function.Supplier<T> work) {
+        Instant before = DEADLINE.get();
+        Instant deadline = before != null ? before : Instant.now().plus(DEFAULT.minus(RESERVE));
+        DEADLINE.set(deadline.minus(kept));
+        try {
+            return work.get();
+        } finally {
+            if (before != null) {
+                DEADLINE.set(before);
+            } else {
+                DEADLINE.remove();
+            }
+        }
     }
 
     public static Duration remaining() {

@@ -26,7 +26,8 @@ public final class ProcessorTokenIssuer {
         this.vault = vault;
     }
 
-    public ProcessorTokenOutcome issue(String userId, String itemId, String accessToken, PlaidAccount account) {
+    /** The account's processor-token status as stored: {@code created} or {@code failed}. */
+    public String issue(String userId, String itemId, String accessToken, PlaidAccount account) {
         ProcessorTokenOutcome outcome;
         try {
             outcome = new ProcessorTokenOutcome.Created(plaid.createKnotProcessorToken(accessToken, account.accountId()));
@@ -38,9 +39,14 @@ public final class ProcessorTokenIssuer {
             outcome = new ProcessorTokenOutcome.Failed(failure.errorCode().orElse(failure.kind().name()));
         }
         Telemetry.count(outcome instanceof ProcessorTokenOutcome.Created ? "ProcessorTokensCreated" : "ProcessorTokensFailed");
-        vault.saveAccount(userId, itemId,
+        String stored = vault.saveAccount(userId, itemId,
                 new NewAccount(account.accountId(), account.name(), account.mask(), account.type(), account.subtype()),
                 outcome);
-        return outcome;
+        if (!stored.equals(outcome.status())) {
+            // Revoked meanwhile, or filled by another request: the stored record stands.
+            LOG.atWarn().addKeyValue("item_id", itemId).addKeyValue("account_id", account.accountId())
+                    .log("account record kept as stored; this processor token was not saved");
+        }
+        return stored;
     }
 }

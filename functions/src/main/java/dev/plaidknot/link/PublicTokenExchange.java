@@ -10,7 +10,10 @@ import dev.plaidknot.plaid.PlaidGateway.ItemAccounts;
 import dev.plaidknot.plaid.PlaidGateway.PlaidAccount;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.ExchangeLedger.Entry;
+import dev.plaidknot.vault.ExchangeLedger.Lease;
 import dev.plaidknot.vault.ExchangeLedger;
+import dev.plaidknot.vault.TokenVault.AccountView;
+import dev.plaidknot.vault.TokenVault.HeldExchange;
 import dev.plaidknot.vault.TokenVault.ItemView;
 import dev.plaidknot.vault.TokenVault.NewItem;
 import dev.plaidknot.vault.TokenVault;
@@ -20,12 +23,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,19 +38,24 @@ import org.slf4j.LoggerFactory;
  * accounts → one Knot processor token per selected account.
  *
  * <p>The access token is the one thing that cannot be had again, so it is written before any
- * other call. If it cannot be written, the item is removed at Plaid so that no unreachable item
- * is left billing, and the failure goes back to the caller as retryable.
+ * other call, and the exchange at Plaid gets only the time that leaves room to store it or, when
+ * it cannot be stored, to remove the item at Plaid so that no unreachable item is left billing.
  *
  * <p>Front ends retry. Each public token gets one {@link ExchangeLedger} record (keyed by its
- * hash), so a retry, sequential or concurrent, answers with the first exchange's result instead
- * of exchanging twice, and fills in any processor token that failed the first time.
+ * hash) with the accounts Link selected. Whoever works on it holds its lease, until its function's
+ * timeout: a retry, sequential or concurrent, waits for the holder, answers with the first
+ * exchange's result, takes over from a holder that let go or died (finishing every selected
+ * account), or fills in processor tokens that failed, holding the lease while it does.
  */
 public final class PublicTokenExchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublicTokenExchange.class);
 
-    /** How long a claim is held before another request may take over: the function's timeout. */
-    static final Duration LEASE = Duration.ofSeconds(30);
+    /**
+     * Past the function's timeout, for clocks that differ between execution environments: a lease
+     * runs out only when its holder is certainly gone.
+     */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
     private static final int MAX_CLAIM_ROUNDS = 3;
 
     private final PlaidGateway plaid;
@@ -54,29 +63,37 @@ public final class PublicTokenExchange {
     private final ProcessorTokenIssuer issuer;
     private final ExchangeLedger ledger;
     private final Clock clock;
+    private final Duration storeThenRemove;
 
+    /**
+     * @param plaidCallTimeout the longest one Plaid call may take: with the vault's
+     *     {@link TokenVault#saveItemWorstCase()}, the time the exchange leaves to store its access
+     *     token or remove the item at Plaid
+     */
     public PublicTokenExchange(PlaidGateway plaid, TokenVault vault, ProcessorTokenIssuer issuer,
-                               ExchangeLedger ledger, Clock clock) {
+                               ExchangeLedger ledger, Clock clock, Duration plaidCallTimeout) {
         this.plaid = plaid;
         this.vault = vault;
         this.issuer = issuer;
         this.ledger = ledger;
         this.clock = clock;
+        this.storeThenRemove = vault.saveItemWorstCase().plus(plaidCallTimeout);
     }
 
     public ExchangeResult exchange(String userId, ExchangeRequest request) {
         String tokenHash = sha256(request.publicToken());
         for (int round = 0; round < MAX_CLAIM_ROUNDS; round++) {
-            ExchangeLedger.Claim claim = ledger.claim(tokenHash, userId, clock.instant().plus(LEASE));
+            Lease lease = Lease.until(RequestBudget.functionDeadline().plus(LEASE_MARGIN));
+            ExchangeLedger.Claim claim = ledger.claim(tokenHash, userId, request.selectedAccountIds(), lease);
             if (claim instanceof ExchangeLedger.Claim.Won) {
-                return firstExchange(userId, request, tokenHash);
+                return firstExchange(userId, request, tokenHash, lease);
             }
             Entry entry = ((ExchangeLedger.Claim.Taken) claim).entry();
             if (!entry.userId().equals(userId)) {
                 // Someone else's link: say what Plaid would say, and nothing about theirs.
                 throw ApiError.badRequest("this public_token was already exchanged; open Link again for a new one");
             }
-            entry = awaitSettled(tokenHash, entry);
+            entry = awaitLeaseFree(tokenHash, entry);
             if (entry == null) {
                 continue; // the first attempt failed and let go: claim again
             }
@@ -87,44 +104,44 @@ public final class PublicTokenExchange {
                     throw ApiError.badRequest("this public_token was already exchanged and its item since removed; "
                             + "open Link again for a new one");
                 }
-                ExchangeResult filled = fillGaps(userId, first, () -> vault.accessToken(userId, first.itemId())
-                        .orElseThrow(() -> ApiError.notFound("item")));
-                if (filled != first) {
-                    bestEffort("record the filled exchange", () -> ledger.complete(tokenHash, filled.toJson().toString()));
+                if (first.accounts().stream().noneMatch(ExchangeResult.LinkedAccount::tokenFailed)) {
+                    return first;
                 }
-                return filled;
+                if (!ledger.takeOver(tokenHash, entry, lease)) {
+                    continue; // another retry is filling the gaps: wait for it
+                }
+                return finish(userId, tokenHash, lease, entry, first);
             }
-            if (!ledger.takeOver(tokenHash, entry.leaseUntil(), clock.instant().plus(LEASE))) {
+            if (!ledger.takeOver(tokenHash, entry, lease)) {
                 continue;
             }
             LOG.atWarn().addKeyValue("item_stored", entry.itemId() != null).log("taking over an abandoned exchange");
-            return entry.itemId() != null ? resume(userId, request, tokenHash, entry)
-                    : firstExchange(userId, request, tokenHash);
+            return entry.itemId() != null ? finish(userId, tokenHash, lease, entry, null)
+                    : firstExchange(userId, request, tokenHash, lease);
         }
         throw conflict();
     }
 
-    private ExchangeResult firstExchange(String userId, ExchangeRequest request, String tokenHash) {
+    private ExchangeResult firstExchange(String userId, ExchangeRequest request, String tokenHash, Lease lease) {
         ExchangedItem item;
         try {
-            item = plaid.exchangePublicToken(request.publicToken());
+            item = RequestBudget.keepingBack(storeThenRemove, () -> plaid.exchangePublicToken(request.publicToken()));
         } catch (RuntimeException failure) {
-            releaseQuietly(tokenHash);
+            releaseQuietly(tokenHash, lease);
             throw failure;
         }
-        saveOrRemove(userId, item, request, tokenHash);
+        saveOrRemove(userId, item, request, tokenHash, lease);
         LOG.atInfo().addKeyValue("item_id", item.itemId()).addKeyValue("plaid_request_id", item.requestId())
                 .log("access token stored");
-        bestEffort("record the item", () -> ledger.recordItem(tokenHash, item.itemId()));
 
         try {
             ExchangeResult result = linkAccounts(userId, request, item);
-            bestEffort("complete the exchange", () -> ledger.complete(tokenHash, result.toJson().toString()));
+            completeQuietly(tokenHash, lease, result);
             Telemetry.count("ExchangesCompleted");
             return result;
         } catch (RuntimeException failure) {
             // The item is safe; let the caller's retry take over at once and finish the accounts.
-            bestEffort("hand the exchange over to a retry", () -> ledger.abandon(tokenHash));
+            bestEffort("hand the exchange over to a retry", () -> ledger.abandon(tokenHash, lease));
             throw failure;
         }
     }
@@ -138,7 +155,7 @@ public final class PublicTokenExchange {
                 || !Objects.equals(institutionName, request.institutionName().orElse(null)))) {
             vault.recordInstitution(userId, item.itemId(), institutionId, institutionName);
         }
-        Selection selection = select(request, itemAccounts.accounts());
+        Selection selection = select(request.selectedAccountIds(), itemAccounts.accounts());
         List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
         for (PlaidAccount account : selection.accounts()) {
             linked.add(issue(userId, item.itemId(), item.accessToken(), account));
@@ -146,62 +163,65 @@ public final class PublicTokenExchange {
         return new ExchangeResult(item.itemId(), institutionId, institutionName, linked, selection.unmatched());
     }
 
-    /** An abandoned exchange whose item is stored: carry on from what the vault holds. */
-    private ExchangeResult resume(String userId, ExchangeRequest request, String tokenHash, Entry entry) {
-        ItemView item = vault.item(userId, entry.itemId()).orElseThrow(() -> ApiError.notFound("item"));
-        String accessToken = vault.accessToken(userId, entry.itemId()).orElseThrow(() -> ApiError.notFound("item"));
-        List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
-        List<String> unmatched = List.of();
-        if (item.accounts().isEmpty()) {
-            Selection selection = select(request, plaid.getAccounts(accessToken).accounts());
-            unmatched = selection.unmatched();
-            for (PlaidAccount account : selection.accounts()) {
-                linked.add(issue(userId, item.itemId(), accessToken, account));
-            }
-        } else {
-            item.accounts().forEach(a -> linked.add(new ExchangeResult.LinkedAccount(a.accountId(), a.name(),
-                    a.mask(), a.type(), a.subtype(), a.processorTokenStatus())));
-        }
-        ExchangeResult result = new ExchangeResult(item.itemId(), item.institutionId(), item.institutionName(),
-                linked, unmatched);
-        ExchangeResult finished = fillGaps(userId, result, () -> accessToken);
-        bestEffort("complete the exchange", () -> ledger.complete(tokenHash, finished.toJson().toString()));
-        Telemetry.count("ExchangesCompleted");
-        return finished;
-    }
-
     /**
-     * Accounts whose processor token failed get another try; the same result when none failed.
-     * The access token is only decrypted when there is something to fill.
+     * Carries a stored item's exchange to its end, holding the lease: every account the first
+     * request selected gets a processor token unless it has one or its cardholder revoked it.
+     * {@code first} is the completed result whose failed tokens to fill, or null for an exchange
+     * abandoned before completing (its accounts then come from Plaid and the recorded selection).
      */
-    private ExchangeResult fillGaps(String userId, ExchangeResult result, Supplier<String> accessTokens) {
-        if (result.accounts().stream().noneMatch(ExchangeResult.LinkedAccount::tokenFailed)) {
-            return result;
+    private ExchangeResult finish(String userId, String tokenHash, Lease lease, Entry entry, ExchangeResult first) {
+        String itemId = first != null ? first.itemId() : entry.itemId();
+        ItemView item = vault.item(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+        String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+        List<PlaidAccount> selected;
+        List<String> unmatched;
+        if (first != null) {
+            selected = first.accounts().stream().map(a -> new PlaidAccount(a.accountId(), a.name(), a.mask(), a.type(),
+                    a.subtype())).toList();
+            unmatched = first.unmatchedAccountIds();
+        } else {
+            Selection selection = select(entry.selectedAccountIds(), plaid.getAccounts(accessToken).accounts());
+            selected = selection.accounts();
+            unmatched = selection.unmatched();
         }
-        String accessToken = accessTokens.get();
-        List<ExchangeResult.LinkedAccount> accounts = new ArrayList<>();
-        for (ExchangeResult.LinkedAccount account : result.accounts()) {
-            accounts.add(account.tokenFailed()
-                    ? issue(userId, result.itemId(), accessToken, new PlaidAccount(account.accountId(), account.name(),
-                            account.mask(), account.type(), account.subtype()))
-                    : account);
+        Map<String, AccountView> stored = new HashMap<>();
+        item.accounts().forEach(a -> stored.put(a.accountId(), a));
+        List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
+        try {
+            for (PlaidAccount account : selected) {
+                AccountView there = stored.get(account.accountId());
+                boolean settled = there != null
+                        && ("created".equals(there.processorTokenStatus()) || "revoked".equals(there.status()));
+                linked.add(settled
+                        ? new ExchangeResult.LinkedAccount(account.accountId(), account.name(), account.mask(),
+                                account.type(), account.subtype(), there.processorTokenStatus())
+                        : issue(userId, itemId, accessToken, account));
+            }
+        } catch (RuntimeException failure) {
+            bestEffort("hand the exchange over to a retry", () -> ledger.abandon(tokenHash, lease));
+            throw failure;
         }
-        return result.withAccounts(accounts);
+        ExchangeResult result = new ExchangeResult(itemId, item.institutionId(), item.institutionName(), linked, unmatched);
+        completeQuietly(tokenHash, lease, result);
+        if (first == null) {
+            Telemetry.count("ExchangesCompleted");
+        }
+        return result;
     }
 
     private ExchangeResult.LinkedAccount issue(String userId, String itemId, String accessToken, PlaidAccount account) {
-        var outcome = issuer.issue(userId, itemId, accessToken, account);
+        String status = issuer.issue(userId, itemId, accessToken, account);
         return new ExchangeResult.LinkedAccount(account.accountId(), account.name(), account.mask(), account.type(),
-                account.subtype(), outcome.status());
+                account.subtype(), status);
     }
 
     private record Selection(List<PlaidAccount> accounts, List<String> unmatched) {
     }
 
     /** Link's chosen accounts among the item's; none chosen (the sandbox shortcut) means all. */
-    private static Selection select(ExchangeRequest request, List<PlaidAccount> itemAccounts) {
-        boolean everyAccount = request.selectedAccountIds().isEmpty();
-        Set<String> unmatched = new LinkedHashSet<>(request.selectedAccountIds());
+    private static Selection select(List<String> selectedAccountIds, List<PlaidAccount> itemAccounts) {
+        boolean everyAccount = selectedAccountIds.isEmpty();
+        Set<String> unmatched = new LinkedHashSet<>(selectedAccountIds);
         List<PlaidAccount> selected = new ArrayList<>();
         for (PlaidAccount account : itemAccounts) {
             if (unmatched.remove(account.accountId()) || everyAccount) {
@@ -215,14 +235,14 @@ public final class PublicTokenExchange {
     }
 
     /**
-     * Waits while another request holds the claim, polling the record with growing pauses. Returns
-     * the record once it is complete or its lease ran out, null if it was released, and answers
-     * 409 if the request's budget runs out first.
+     * Waits while another request holds the lease, polling the record with growing pauses. Returns
+     * the record once its lease is let go or ran out, null if it was released, and answers 409 if
+     * the request's budget runs out first.
      */
-    private Entry awaitSettled(String tokenHash, Entry entry) {
+    private Entry awaitLeaseFree(String tokenHash, Entry entry) {
         Entry current = entry;
         long pauseMillis = 25;
-        while (!current.completed() && clock.instant().isBefore(current.leaseUntil())) {
+        while (current.heldAt(clock.instant())) {
             if (RequestBudget.remaining().toMillis() < pauseMillis + 1_000) {
                 throw conflict();
             }
@@ -245,11 +265,12 @@ public final class PublicTokenExchange {
         return new ApiError(409, "CONFLICT", "this public_token is being exchanged by another request; retry shortly");
     }
 
-    private void saveOrRemove(String userId, ExchangedItem item, ExchangeRequest request, String tokenHash) {
+    private void saveOrRemove(String userId, ExchangedItem item, ExchangeRequest request, String tokenHash,
+                              Lease lease) {
         try {
             vault.saveItem(userId,
                     new NewItem(item.itemId(), request.institutionId().orElse(null), request.institutionName().orElse(null)),
-                    item.accessToken());
+                    item.accessToken(), new HeldExchange(tokenHash, lease.owner()));
         } catch (Throwable storeFailure) {
             // Anything at all, a crash included: an access token we cannot keep must not stay live at Plaid.
             try {
@@ -262,13 +283,22 @@ public final class PublicTokenExchange {
                         .addKeyValue("plaid_failure", removeFailure.kind().name())
                         .log("access token not stored and item NOT removed at Plaid: remove it by hand");
             }
-            releaseQuietly(tokenHash);
+            releaseQuietly(tokenHash, lease);
             throw storeFailure;
         }
     }
 
-    private void releaseQuietly(String tokenHash) {
-        bestEffort("release the exchange claim", () -> ledger.release(tokenHash));
+    private void releaseQuietly(String tokenHash, Lease lease) {
+        bestEffort("release the exchange claim", () -> ledger.release(tokenHash, lease));
+    }
+
+    /** The result is the caller's either way; a retry that finds no completed record finishes it again. */
+    private void completeQuietly(String tokenHash, Lease lease, ExchangeResult result) {
+        bestEffort("complete the exchange", () -> {
+            if (!ledger.complete(tokenHash, lease, result.toJson().toString())) {
+                LOG.atWarn().log("the exchange's lease passed to another request before it completed");
+            }
+        });
     }
 
     /** Ledger writes after the fact: the caller's answer does not hang on them. */

@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -13,8 +15,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
-/** {@link ExchangeLedger} as records {@code pk=EXCHANGE#<sha256>, sk=EXCHANGE} in the tokens table. */
+/**
+ * {@link ExchangeLedger} as records {@code pk=EXCHANGE#<sha256>, sk=EXCHANGE} in the tokens table.
+ *
+ * <p>The SDK retries a request whose answer was lost; a conditional write that had landed then
+ * fails its own condition. So on every failed condition the record is read back (from the
+ * failure's old image, else a consistent read) and the lease owner decides: ours means it landed.
+ */
 public final class DynamoExchangeLedger implements ExchangeLedger {
 
     /** Long past a public token's 30 minutes: a late retry still finds its first answer. */
@@ -30,16 +39,33 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
         this.clock = clock;
     }
 
-    private static Map<String, AttributeValue> key(String tokenHash) {
+    static Map<String, AttributeValue> key(String tokenHash) {
         return Map.of("pk", AttributeValue.fromS("EXCHANGE#" + tokenHash), "sk", AttributeValue.fromS("EXCHANGE"));
     }
 
+    /**
+     * The ledger's half of storing an item: its id on the record, only while {@code leaseOwner}
+     * holds it. The vault writes it in one transaction with the item, so no crash can leave an
+     * item the ledger does not know.
+     */
+    static Update itemRecorded(String table, String tokenHash, String userId, String leaseOwner, String itemId) {
+        return Update.builder().tableName(table).key(key(tokenHash))
+                .updateExpression("SET item_id = :item")
+                .conditionExpression("lease_owner = :me AND user_id = :user")
+                .expressionAttributeValues(Map.of(":item", AttributeValue.fromS(itemId),
+                        ":me", AttributeValue.fromS(leaseOwner), ":user", AttributeValue.fromS(userId)))
+                .build();
+    }
+
     @Override
-    public Claim claim(String tokenHash, String userId, Instant leaseUntil) {
+    public Claim claim(String tokenHash, String userId, List<String> selectedAccountIds, Lease lease) {
         Map<String, AttributeValue> record = new HashMap<>(key(tokenHash));
         record.put("record_type", AttributeValue.fromS("exchange"));
         record.put("user_id", AttributeValue.fromS(userId));
-        record.put("lease_until", millis(leaseUntil));
+        record.put("selected_account_ids",
+                AttributeValue.fromL(selectedAccountIds.stream().map(AttributeValue::fromS).toList()));
+        record.put("lease_owner", AttributeValue.fromS(lease.owner()));
+        record.put("lease_until", millis(lease.until()));
         record.put("created_at", AttributeValue.fromS(clock.instant().toString()));
         record.put("expires_at", AttributeValue.fromN(Long.toString(clock.instant().plus(RETENTION).getEpochSecond())));
         try {
@@ -48,11 +74,11 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Claim.Won();
         } catch (ConditionalCheckFailedException taken) {
-            if (taken.hasItem() && !taken.item().isEmpty()) {
-                return new Claim.Taken(entry(taken.item()));
+            Optional<Entry> there = oldImage(taken).or(() -> read(tokenHash));
+            if (there.isEmpty()) {
+                return claim(tokenHash, userId, selectedAccountIds, lease); // let go meanwhile: claim again
             }
-            return read(tokenHash).<Claim>map(Claim.Taken::new)
-                    .orElseGet(() -> claim(tokenHash, userId, leaseUntil));
+            return lease.owner().equals(there.get().leaseOwner()) ? new Claim.Won() : new Claim.Taken(there.get());
         } catch (SdkException e) {
             throw DependencyUnavailable.from("dynamodb", e);
         }
@@ -66,55 +92,87 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
     }
 
     @Override
-    public boolean takeOver(String tokenHash, Instant expiredLease, Instant newLease) {
+    public boolean takeOver(String tokenHash, Entry seen, Lease lease) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":until", millis(lease.until()));
+        values.put(":me", AttributeValue.fromS(lease.owner()));
+        values.put(":seen_until", millis(seen.leaseUntil()));
+        values.put(":user", AttributeValue.fromS(seen.userId()));
+        String seenOwner;
+        if (seen.leaseOwner() == null) {
+            seenOwner = "attribute_not_exists(lease_owner)";
+        } else {
+            seenOwner = "lease_owner = :seen_owner";
+            values.put(":seen_owner", AttributeValue.fromS(seen.leaseOwner()));
+        }
+        return conditional(tokenHash, lease, () -> dynamo.updateItem(u -> u.tableName(table).key(key(tokenHash))
+                .updateExpression("SET lease_owner = :me, lease_until = :until")
+                .conditionExpression("user_id = :user AND lease_until = :seen_until AND " + seenOwner)
+                .expressionAttributeValues(values)));
+    }
+
+    @Override
+    public boolean complete(String tokenHash, Lease lease, String resultJson) {
+        // The owner stays, with a lease that has run out: a lost answer's retry still finds it ours.
+        return conditional(tokenHash, lease, () -> dynamo.updateItem(u -> u.tableName(table).key(key(tokenHash))
+                .updateExpression("SET #result = :result, completed_at = :now, lease_until = :free")
+                .conditionExpression("lease_owner = :me")
+                .expressionAttributeNames(Map.of("#result", "result"))
+                .expressionAttributeValues(Map.of(":result", AttributeValue.fromS(resultJson),
+                        ":now", AttributeValue.fromS(clock.instant().toString()),
+                        ":free", millis(Instant.EPOCH), ":me", AttributeValue.fromS(lease.owner())))));
+    }
+
+    @Override
+    public void release(String tokenHash, Lease lease) {
         try {
-            dynamo.updateItem(u -> u.tableName(table).key(key(tokenHash))
-                    .updateExpression("SET lease_until = :new")
-                    .conditionExpression("lease_until = :old AND attribute_not_exists(#result)")
-                    .expressionAttributeNames(Map.of("#result", "result"))
-                    .expressionAttributeValues(Map.of(":new", millis(newLease), ":old", millis(expiredLease))));
-            return true;
-        } catch (ConditionalCheckFailedException lost) {
-            return false;
+            dynamo.deleteItem(d -> d.tableName(table).key(key(tokenHash))
+                    .conditionExpression("lease_owner = :me")
+                    .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(lease.owner()))));
+        } catch (ConditionalCheckFailedException goneOrNotOurs) {
+            // Already deleted (a lost answer's retry), or someone else's now: nothing of ours to release.
         } catch (SdkException e) {
             throw DependencyUnavailable.from("dynamodb", e);
         }
     }
 
     @Override
-    public void recordItem(String tokenHash, String itemId) {
-        call(() -> dynamo.updateItem(u -> u.tableName(table).key(key(tokenHash))
-                .updateExpression("SET item_id = :item")
-                .expressionAttributeValues(Map.of(":item", AttributeValue.fromS(itemId)))));
+    public void abandon(String tokenHash, Lease lease) {
+        conditional(tokenHash, lease, () -> dynamo.updateItem(u -> u.tableName(table).key(key(tokenHash))
+                .updateExpression("SET lease_until = :free")
+                .conditionExpression("lease_owner = :me")
+                .expressionAttributeValues(Map.of(":free", millis(Instant.EPOCH),
+                        ":me", AttributeValue.fromS(lease.owner())))));
     }
 
-    @Override
-    public void complete(String tokenHash, String resultJson) {
-        call(() -> dynamo.updateItem(u -> u.tableName(table).key(key(tokenHash))
-                .updateExpression("SET #result = :result, completed_at = :now")
-                .expressionAttributeNames(Map.of("#result", "result"))
-                .expressionAttributeValues(Map.of(":result", AttributeValue.fromS(resultJson),
-                        ":now", AttributeValue.fromS(clock.instant().toString())))));
+    /** Whether the record ends up with our lease on it: a failed condition is read back, not believed. */
+    private boolean conditional(String tokenHash, Lease lease, Runnable write) {
+        try {
+            write.run();
+            return true;
+        } catch (ConditionalCheckFailedException failed) {
+            // Read afresh: a landed first attempt is what made this one fail.
+            Optional<Entry> now = read(tokenHash);
+            return now.isPresent() && Objects.equals(now.get().leaseOwner(), lease.owner());
+        } catch (SdkException e) {
+            throw DependencyUnavailable.from("dynamodb", e);
+        }
     }
 
-    @Override
-    public void release(String tokenHash) {
-        call(() -> dynamo.deleteItem(d -> d.tableName(table).key(key(tokenHash))));
+    private static Optional<Entry> oldImage(ConditionalCheckFailedException failure) {
+        return failure.hasItem() && !failure.item().isEmpty() ? Optional.of(entry(failure.item())) : Optional.empty();
     }
 
-    @Override
-    public void abandon(String tokenHash) {
-        call(() -> dynamo.updateItem(u -> u.tableName(table).key(key(tokenHash))
-                .updateExpression("SET lease_until = :expired")
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeValues(Map.of(":expired", millis(Instant.EPOCH)))));
-    }
-
-    private static Entry entry(Map<String, AttributeValue> item) {
+    static Entry entry(Map<String, AttributeValue> item) {
+        List<String> selected = item.containsKey("selected_account_ids")
+                ? item.get("selected_account_ids").l().stream().map(AttributeValue::s).toList()
+                : List.of();
         return new Entry(
                 item.get("user_id").s(),
                 item.containsKey("item_id") ? item.get("item_id").s() : null,
+                selected,
                 item.containsKey("result") ? item.get("result").s() : null,
+                item.containsKey("lease_owner") ? item.get("lease_owner").s() : null,
                 Instant.ofEpochMilli(Long.parseLong(item.get("lease_until").n())));
     }
 

@@ -4,12 +4,14 @@ import dev.plaidknot.api.ApiError;
 import dev.plaidknot.api.DependencyUnavailable;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.SdkBytes;
@@ -18,9 +20,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -36,6 +40,8 @@ public final class DynamoTokenVault implements TokenVault {
 
     /** A page cursor is the last item's {@code items_sk}: creation time, then item id. */
     private static final Pattern CURSOR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z#[A-Za-z0-9_-]{1,128}");
+    /** The item's write, bounded on its own: the exchange leaves this much for it (see saveItemWorstCase). */
+    static final Duration STORE_CALL_TIMEOUT = Duration.ofSeconds(3);
     /** A transaction holds at most 100 actions. */
     private static final int TRANSACTION_LIMIT = 100;
 
@@ -69,7 +75,7 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     @Override
-    public void saveItem(String userId, NewItem item, String accessToken) {
+    public void saveItem(String userId, NewItem item, String accessToken, HeldExchange exchange) {
         byte[] ciphertext = cipher.encrypt(accessToken, EncryptionContexts.accessToken(userId, item.itemId()));
         String now = clock.instant().toString();
         Map<String, AttributeValue> record = new HashMap<>();
@@ -86,11 +92,34 @@ public final class DynamoTokenVault implements TokenVault {
         record.put("access_token_ciphertext", AttributeValue.fromB(SdkBytes.fromByteArray(ciphertext)));
         record.put("created_at", s(now));
         record.put("updated_at", s(now));
-        call(() -> dynamo.putItem(PutItemRequest.builder()
-                .tableName(table)
-                .item(record)
-                .conditionExpression("attribute_not_exists(pk)")
-                .build()));
+        // The item and the exchange record's item id land together: a crash between two writes
+        // would leave an item the exchange's retry cannot find.
+        List<TransactWriteItem> writes = List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(record)
+                        .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                TransactWriteItem.builder().update(DynamoExchangeLedger.itemRecorded(table, exchange.tokenHash(),
+                        userId, exchange.leaseOwner(), item.itemId())).build());
+        try {
+            dynamo.transactWriteItems(t -> t.transactItems(writes)
+                    .overrideConfiguration(o -> o.apiCallTimeout(STORE_CALL_TIMEOUT)));
+        } catch (TransactionCanceledException refused) {
+            // A lost answer's retry fails its own conditions: the exchange record, read back, tells.
+            Map<String, AttributeValue> ledger = call(() -> dynamo.getItem(g -> g.tableName(table)
+                    .key(DynamoExchangeLedger.key(exchange.tokenHash())).consistentRead(true))).item();
+            boolean landed = ledger != null && !ledger.isEmpty()
+                    && item.itemId().equals(text(ledger, "item_id"))
+                    && exchange.leaseOwner().equals(text(ledger, "lease_owner"));
+            if (!landed) {
+                throw new DependencyUnavailable("dynamodb", "TransactionCanceledException", refused.requestId());
+            }
+        } catch (SdkException e) {
+            throw DependencyUnavailable.from("dynamodb", e);
+        }
+    }
+
+    @Override
+    public Duration saveItemWorstCase() {
+        return KmsTokenCipher.ENCRYPT_TIMEOUT.plus(STORE_CALL_TIMEOUT);
     }
 
     @Override
@@ -114,7 +143,7 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     @Override
-    public void saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome) {
+    public String saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome) {
         Map<String, AttributeValue> record = new HashMap<>();
         record.put("pk", s(userKey(userId)));
         record.put("sk", s(accountKey(itemId, account.accountId())));
@@ -139,7 +168,28 @@ public final class DynamoTokenVault implements TokenVault {
         String now = clock.instant().toString();
         record.put("created_at", s(now));
         record.put("updated_at", s(now));
-        call(() -> dynamo.putItem(PutItemRequest.builder().tableName(table).item(record).build()));
+        // Tells this write from another when its condition fails (see below).
+        String writeId = UUID.randomUUID().toString();
+        record.put("write_id", s(writeId));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(record)
+                    // A refill replaces only a failed token, never a created one or a revoked account.
+                    .conditionExpression("attribute_not_exists(pk) OR (processor_token_status = :failed"
+                            + " AND #status <> :revoked)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":failed", s("failed"), ":revoked", s("revoked")))
+                    .build());
+            return outcome.status();
+        } catch (ConditionalCheckFailedException kept) {
+            // Read back: our own write whose answer was lost, or a record that must stay as it is.
+            Map<String, AttributeValue> stored = call(() -> dynamo.getItem(g -> g.tableName(table)
+                    .key(key(userKey(userId), accountKey(itemId, account.accountId())))
+                    .projectionExpression("write_id, processor_token_status")
+                    .consistentRead(true))).item();
+            return writeId.equals(text(stored, "write_id")) ? outcome.status() : text(stored, "processor_token_status");
+        } catch (SdkException e) {
+            throw DependencyUnavailable.from("dynamodb", e);
+        }
     }
 
     @Override
@@ -385,7 +435,7 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     private static String text(Map<String, AttributeValue> record, String name) {
-        AttributeValue value = record.get(name);
+        AttributeValue value = record == null ? null : record.get(name);
         return value == null ? null : value.s();
     }
 

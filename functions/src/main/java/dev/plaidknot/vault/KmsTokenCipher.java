@@ -1,6 +1,7 @@
 package dev.plaidknot.vault;
 
 import dev.plaidknot.api.DependencyUnavailable;
+import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -13,6 +14,9 @@ import software.amazon.awssdk.services.kms.model.EncryptRequest;
  * encryption is enough: no envelope, no data key held in memory.
  */
 public final class KmsTokenCipher implements TokenCipher {
+
+    /** Encrypting a token, bounded on its own: storing an access token must fit in what the exchange leaves. */
+    static final Duration ENCRYPT_TIMEOUT = Duration.ofSeconds(3);
 
     private final KmsClient kms;
     private final String keyId;
@@ -29,6 +33,7 @@ public final class KmsTokenCipher implements TokenCipher {
                             .keyId(keyId)
                             .plaintext(SdkBytes.fromUtf8String(token))
                             .encryptionContext(context)
+                            .overrideConfiguration(o -> o.apiCallTimeout(ENCRYPT_TIMEOUT))
                             .build())
                     .ciphertextBlob()
                     .asByteArray();

@@ -11,17 +11,29 @@ import java.util.Optional;
  */
 public interface TokenVault {
 
-    /** Writes a new item with its encrypted access token. Fails rather than overwrite. */
-    void saveItem(String userId, NewItem item, String accessToken);
+    /**
+     * Writes a new item with its encrypted access token and, in the same transaction, its id on
+     * the exchange record that {@code exchange} holds. Fails rather than overwrite, and fails if
+     * the exchange is no longer held by that lease.
+     */
+    void saveItem(String userId, NewItem item, String accessToken, HeldExchange exchange);
+
+    /**
+     * The longest {@link #saveItem} may take before it fails: the time an exchange must leave
+     * for storing its access token.
+     */
+    java.time.Duration saveItemWorstCase();
 
     /** Records the institution Plaid reports for an item already saved. */
     void recordInstitution(String userId, String itemId, String institutionId, String institutionName);
 
     /**
      * Writes an account of a saved item: with its encrypted processor token when one was
-     * created, else with the failure's Plaid error code and no token.
+     * created, else with the failure's Plaid error code and no token. Writes over a stored
+     * account only where its token failed and the cardholder has not revoked it; returns the
+     * account's processor-token status as stored afterwards ({@code created} or {@code failed}).
      */
-    void saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome);
+    String saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome);
 
     /** The item's decrypted access token; empty when this user has no such item. */
     Optional<String> accessToken(String userId, String itemId);
@@ -51,6 +63,10 @@ public interface TokenVault {
     boolean applyAccountStatus(String userId, String itemId, String accountId, StatusEvent event);
 
     record NewItem(String itemId, String institutionId, String institutionName) {
+    }
+
+    /** The exchange record (by public-token hash) and the lease the saving request holds on it. */
+    record HeldExchange(String tokenHash, String leaseOwner) {
     }
 
     record NewAccount(String accountId, String name, String mask, String type, String subtype) {

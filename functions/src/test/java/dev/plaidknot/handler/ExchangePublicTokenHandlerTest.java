@@ -13,16 +13,17 @@ import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.testing.LambdaContext;
 import dev.plaidknot.testing.TestJson;
 import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ExchangePublicTokenHandlerTest {
 
     private final FakePlaidGateway plaid = new FakePlaidGateway();
-    private final InMemoryTokenVault vault = new InMemoryTokenVault();
     private final InMemoryExchangeLedger ledger = new InMemoryExchangeLedger();
+    private final InMemoryTokenVault vault = new InMemoryTokenVault(ledger);
     private final ExchangePublicTokenHandler handler = new ExchangePublicTokenHandler(
             new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault),
-                    ledger, Clock.systemUTC()));
+                    ledger, Clock.systemUTC(), Duration.ZERO));
 
     private APIGatewayV2HTTPResponse post(String sub, String body) {
         return handler.handleRequest(ApiEvents.from(sub, "POST /exchange_public_token", body), new LambdaContext());

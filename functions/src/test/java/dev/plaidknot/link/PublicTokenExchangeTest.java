@@ -14,6 +14,7 @@ import dev.plaidknot.testing.InMemoryExchangeLedger;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,11 +22,11 @@ import org.junit.jupiter.api.Test;
 class PublicTokenExchangeTest {
 
     private final FakePlaidGateway plaid = new FakePlaidGateway();
-    private final InMemoryTokenVault vault = new InMemoryTokenVault();
     private final InMemoryExchangeLedger ledger = new InMemoryExchangeLedger();
+    private final InMemoryTokenVault vault = new InMemoryTokenVault(ledger);
     private final PublicTokenExchange exchange =
             new PublicTokenExchange(plaid, vault, new ProcessorTokenIssuer(plaid, vault),
-                    ledger, Clock.systemUTC());
+                    ledger, Clock.systemUTC(), Duration.ZERO);
 
     private ExchangeRequest request(String publicToken, List<String> accounts) {
         return new ExchangeRequest(publicToken, accounts, Optional.empty(), Optional.empty());

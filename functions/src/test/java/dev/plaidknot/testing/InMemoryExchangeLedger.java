@@ -2,18 +2,21 @@ package dev.plaidknot.testing;
 
 import dev.plaidknot.vault.ExchangeLedger;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The exchange ledger in memory, with the same claim semantics as the DynamoDB one. */
+/** The exchange ledger in memory, with the same lease semantics as the DynamoDB one. */
 public final class InMemoryExchangeLedger implements ExchangeLedger {
 
     public final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     @Override
-    public Claim claim(String tokenHash, String userId, Instant leaseUntil) {
-        Entry existing = entries.putIfAbsent(tokenHash, new Entry(userId, null, null, leaseUntil));
+    public Claim claim(String tokenHash, String userId, List<String> selectedAccountIds, Lease lease) {
+        Entry existing = entries.putIfAbsent(tokenHash,
+                new Entry(userId, null, List.copyOf(selectedAccountIds), null, lease.owner(), lease.until()));
         return existing == null ? new Claim.Won() : new Claim.Taken(existing);
     }
 
@@ -23,29 +26,38 @@ public final class InMemoryExchangeLedger implements ExchangeLedger {
     }
 
     @Override
-    public boolean takeOver(String tokenHash, Instant expiredLease, Instant newLease) {
+    public boolean takeOver(String tokenHash, Entry seen, Lease lease) {
         Entry current = entries.get(tokenHash);
-        return current != null && current.leaseUntil().equals(expiredLease) && !current.completed()
-                && entries.replace(tokenHash, current, new Entry(current.userId(), current.itemId(), null, newLease));
+        return current != null && current.equals(seen) && entries.replace(tokenHash, current,
+                new Entry(current.userId(), current.itemId(), current.selectedAccountIds(), current.resultJson(),
+                        lease.owner(), lease.until()));
+    }
+
+    /** The ledger's half of the vault's item transaction: only while the lease is held. */
+    public boolean recordItem(String tokenHash, String leaseOwner, String itemId) {
+        Entry current = entries.get(tokenHash);
+        return current != null && Objects.equals(current.leaseOwner(), leaseOwner) && entries.replace(tokenHash, current,
+                new Entry(current.userId(), itemId, current.selectedAccountIds(), current.resultJson(),
+                        current.leaseOwner(), current.leaseUntil()));
     }
 
     @Override
-    public void recordItem(String tokenHash, String itemId) {
-        entries.computeIfPresent(tokenHash, (k, e) -> new Entry(e.userId(), itemId, e.resultJson(), e.leaseUntil()));
+    public boolean complete(String tokenHash, Lease lease, String resultJson) {
+        Entry current = entries.get(tokenHash);
+        return current != null && Objects.equals(current.leaseOwner(), lease.owner()) && entries.replace(tokenHash,
+                current, new Entry(current.userId(), current.itemId(), current.selectedAccountIds(), resultJson,
+                        current.leaseOwner(), Instant.EPOCH));
     }
 
     @Override
-    public void complete(String tokenHash, String resultJson) {
-        entries.computeIfPresent(tokenHash, (k, e) -> new Entry(e.userId(), e.itemId(), resultJson, e.leaseUntil()));
+    public void release(String tokenHash, Lease lease) {
+        entries.computeIfPresent(tokenHash, (k, e) -> Objects.equals(e.leaseOwner(), lease.owner()) ? null : e);
     }
 
     @Override
-    public void release(String tokenHash) {
-        entries.remove(tokenHash);
-    }
-
-    @Override
-    public void abandon(String tokenHash) {
-        entries.computeIfPresent(tokenHash, (k, e) -> new Entry(e.userId(), e.itemId(), e.resultJson(), Instant.EPOCH));
+    public void abandon(String tokenHash, Lease lease) {
+        entries.computeIfPresent(tokenHash, (k, e) -> Objects.equals(e.leaseOwner(), lease.owner())
+                ? new Entry(e.userId(), e.itemId(), e.selectedAccountIds(), e.resultJson(), e.leaseOwner(), Instant.EPOCH)
+                : e);
     }
 }

@@ -24,7 +24,17 @@ public final class InMemoryTokenVault implements TokenVault {
     public final List<StoredAccount> accounts = new ArrayList<>();
     public final List<String> institutionUpdates = new ArrayList<>();
     public final Map<String, StatusEvent> statuses = new LinkedHashMap<>();
+    private final InMemoryExchangeLedger ledger;
     private boolean failNextWrite;
+
+    public InMemoryTokenVault() {
+        this(new InMemoryExchangeLedger());
+    }
+
+    /** A vault whose item writes record the item on this ledger, in one step as the real one does. */
+    public InMemoryTokenVault(InMemoryExchangeLedger ledger) {
+        this.ledger = ledger;
+    }
 
     public void failNextWrite() {
         failNextWrite = true;
@@ -42,9 +52,23 @@ public final class InMemoryTokenVault implements TokenVault {
     }
 
     @Override
+    public void saveItem(String userId, NewItem item, String accessToken, HeldExchange exchange) {
+        write();
+        if (items.containsKey(item.itemId()) || !ledger.recordItem(exchange.tokenHash(), exchange.leaseOwner(), item.itemId())) {
+            throw new DependencyUnavailable("dynamodb", "TransactionCanceledException", "fake-request");
+        }
+        items.put(item.itemId(), new StoredItem(userId, item, accessToken));
+    }
+
+    /** An item saved outside any exchange, for tests that start from a linked item. */
     public void saveItem(String userId, NewItem item, String accessToken) {
         write();
         items.put(item.itemId(), new StoredItem(userId, item, accessToken));
+    }
+
+    @Override
+    public java.time.Duration saveItemWorstCase() {
+        return java.time.Duration.ZERO;
     }
 
     @Override
@@ -54,9 +78,17 @@ public final class InMemoryTokenVault implements TokenVault {
     }
 
     @Override
-    public void saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome) {
+    public String saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome) {
         write();
+        Optional<StoredAccount> stored = accounts.reversed().stream()
+                .filter(a -> a.itemId().equals(itemId) && a.account().accountId().equals(account.accountId()))
+                .findFirst();
+        boolean revoked = statuses.containsKey(itemId + "#" + account.accountId());
+        if (stored.isPresent() && (stored.get().outcome() instanceof ProcessorTokenOutcome.Created || revoked)) {
+            return stored.get().outcome().status();
+        }
         accounts.add(new StoredAccount(userId, itemId, account, outcome));
+        return outcome.status();
     }
 
     @Override
@@ -105,7 +137,9 @@ public final class InMemoryTokenVault implements TokenVault {
                 status == null ? "healthy" : status.status(), status == null ? null : status.reason(), "-",
                 latest.values().stream()
                         .map(a -> new AccountView(a.account().accountId(), a.account().name(), a.account().mask(),
-                                a.account().type(), a.account().subtype(), "active", a.outcome().status()))
+                                a.account().type(), a.account().subtype(),
+                                statuses.containsKey(itemId + "#" + a.account().accountId()) ? "revoked" : "active",
+                                a.outcome().status()))
                         .toList());
     }
 

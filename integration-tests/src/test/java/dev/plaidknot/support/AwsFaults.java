@@ -1,5 +1,11 @@
 package dev.plaidknot.support;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -11,7 +17,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -25,8 +34,65 @@ public final class AwsFaults {
     }
 
     /** Only the write of an item record (the access token): the moment after Plaid answered. */
-    public static final Predicate<SdkRequest> ITEM_WRITE = request -> request instanceof PutItemRequest put
-            && put.item().get("sk").s().startsWith("ITEM#") && !put.item().get("sk").s().contains("#ACCOUNT#");
+    public static final Predicate<SdkRequest> ITEM_WRITE = request -> switch (request) {
+        case PutItemRequest put -> isItemRecord(put.item());
+        case TransactWriteItemsRequest transaction -> transaction.transactItems().stream()
+                .anyMatch(w -> w.put() != null && isItemRecord(w.put().item()));
+        default -> false;
+    };
+
+    private static boolean isItemRecord(Map<String, AttributeValue> record) {
+        String sk = record.get("sk").s();
+        return sk.startsWith("ITEM#") && !sk.contains("#ACCOUNT#");
+    }
+
+    /** A write to the exchange record (pk EXCHANGE#…). */
+    public static final Predicate<SdkRequest> EXCHANGE_RECORD_WRITE = request -> switch (request) {
+        case PutItemRequest put -> put.item().get("pk").s().startsWith("EXCHANGE#");
+        case UpdateItemRequest update -> update.key().get("pk").s().startsWith("EXCHANGE#");
+        default -> false;
+    };
+
+    /**
+     * A DynamoDB client whose first request matching {@code when} lands but whose answer is lost:
+     * it is sent again, as the SDK's own retry does, and the caller sees the second answer.
+     */
+    public static DynamoDbClient dynamoLosingFirstAnswer(DynamoDbClient real, Predicate<SdkRequest> when) {
+        AtomicBoolean lost = new AtomicBoolean();
+        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (args != null && args.length == 1 && args[0] instanceof java.util.function.Consumer<?>) {
+                        // The builder overloads (putItem(p -> …)) build the request and call back through the proxy.
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    try {
+                        if (args != null && args.length == 1 && args[0] instanceof SdkRequest request
+                                && when.test(request) && lost.compareAndSet(false, true)) {
+                            method.invoke(real, args); // lands; its answer never reaches the caller
+                        }
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** Holds each matching request this long on the wire: a dependency that stalls (interruptible, as a socket read is). */
+    public static ExecutionInterceptor stalling(Predicate<SdkRequest> when, Duration stall) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (when.test(context.request())) {
+                    try {
+                        Thread.sleep(stall.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw SdkClientException.create("stalled call interrupted", e);
+                    }
+                }
+            }
+        };
+    }
 
     public static RuntimeException throttled() {
         return ProvisionedThroughputExceededException.builder()
