@@ -115,7 +115,7 @@ public final class Wiring {
     private final Once<SandboxPublicTokens> sandboxPublicTokens = new Once<>(this::buildSandboxPublicTokens);
     private final Once<PlaidWebhookVerifier> plaidWebhookVerifier =
             new Once<>(() -> new PlaidWebhookVerifier(plaidGateway.get(), clock));
-    private final Once<ItemWebhooks> itemWebhooks = new Once<>(() -> new ItemWebhooks(tokenVault.get()));
+    private final Once<ItemWebhooks> itemWebhooks = new Once<>(() -> new ItemWebhooks(tokenVault.get(), plaidGateway.get(), clock));
     private final Once<KnotSessions> knotSessions = new Once<>(this::buildKnotSessions);
 
     /**

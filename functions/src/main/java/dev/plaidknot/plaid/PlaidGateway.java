@@ -20,6 +20,12 @@ public interface PlaidGateway {
 
     void removeItem(String accessToken);
 
+    /**
+     * The item's state at Plaid now: its error code ({@code ITEM_LOGIN_REQUIRED}, …), or empty
+     * when it works. Webhooks say that something changed; this says what is true.
+     */
+    Optional<String> itemErrorCode(String accessToken);
+
     /** The public key Plaid signs webhooks with, by key id; empty when Plaid knows no such key. */
     Optional<WebhookKey> getWebhookVerificationKey(String keyId);
 

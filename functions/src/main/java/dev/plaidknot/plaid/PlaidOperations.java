@@ -2,6 +2,8 @@ package dev.plaidknot.plaid;
 
 import com.plaid.client.model.AccountsGetRequest;
 import com.plaid.client.model.AccountsGetResponse;
+import com.plaid.client.model.ItemGetRequest;
+import com.plaid.client.model.ItemGetResponse;
 import com.plaid.client.model.ItemPublicTokenExchangeRequest;
 import com.plaid.client.model.ItemPublicTokenExchangeResponse;
 import com.plaid.client.model.ItemRemoveRequest;
@@ -20,7 +22,7 @@ import retrofit2.http.Headers;
 import retrofit2.http.POST;
 
 /**
- * The seven Plaid operations this service calls, declared as plaid-java's {@code PlaidApi}
+ * The eight Plaid operations this service calls, declared as plaid-java's {@code PlaidApi}
  * declares them (same names, paths, headers, plaid-java's own request and response models), for
  * Retrofit to implement over plaid-java's {@code ApiClient}. Not {@code PlaidApi} itself: that
  * interface has some 330 methods, and the JDK proxy Retrofit makes for it loads the parameter
@@ -46,6 +48,10 @@ public interface PlaidOperations {
     @Headers({"Content-Type:application/json"})
     @POST("processor/token/create")
     Call<ProcessorTokenCreateResponse> processorTokenCreate(@Body ProcessorTokenCreateRequest processorTokenCreateRequest);
+
+    @Headers({"Content-Type:application/json"})
+    @POST("item/get")
+    Call<ItemGetResponse> itemGet(@Body ItemGetRequest itemGetRequest);
 
     @Headers({"Content-Type:application/json"})
     @POST("item/remove")

@@ -48,7 +48,7 @@ final class PrimingAnswers {
     private static final String NO_ITEMS = "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
     static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
             + ITEM_ID + "\",\"environment\":\"sandbox\"}";
-    private static final String KEY_ID = "priming-webhook-key";
+    private static final String KEY_ID = "00000000-0000-4000-8000-00000000a11e";
     private static final String BLOB = Base64.getEncoder().encodeToString("priming".getBytes(StandardCharsets.UTF_8));
     private static final ECKey WEBHOOK_KEY = webhookKey();
 
@@ -76,6 +76,10 @@ final class PrimingAnswers {
                     + "\"error\":null,\"available_products\":[],\"billed_products\":[],\"consent_expiration_time\":null,"
                     + "\"update_type\":\"background\"},\"request_id\":\"priming\"}");
             case "/processor/token/create" -> ok("{\"processor_token\":\"processor-sandbox-00000000-0000-4000-8000-000000000000\","
+                    + "\"request_id\":\"priming\"}");
+            case "/item/get" -> ok("{\"item\":{\"item_id\":\"" + ITEM_ID + "\",\"institution_id\":\"ins_109508\","
+                    + "\"webhook\":null,\"error\":null,\"available_products\":[],\"billed_products\":[],"
+                    + "\"consent_expiration_time\":null,\"update_type\":\"background\"},\"status\":null,"
                     + "\"request_id\":\"priming\"}");
             case "/item/remove", "/sandbox/public_token/create" -> ok("{\"public_token\":"
                     + "\"public-sandbox-00000000-0000-4000-8000-000000000000\",\"request_id\":\"priming\"}");

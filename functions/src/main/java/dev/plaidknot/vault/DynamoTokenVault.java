@@ -332,11 +332,15 @@ public final class DynamoTokenVault implements TokenVault {
         values.put(":id", s(event.eventId()));
         values.put(":now", s(clock.instant().toString()));
         String update = "SET #status = :status, status_event_at = :at, status_event_id = :id, updated_at = :now";
+        // Only a change is written: the same state again (a replay, a webhook re-read from Plaid) is no event.
+        String changes;
         if (event.reason() != null) {
             values.put(":reason", s(event.reason()));
             update += ", status_reason = :reason";
+            changes = "(#status <> :status OR attribute_not_exists(status_reason) OR status_reason <> :reason)";
         } else {
             update += " REMOVE status_reason";
+            changes = "(#status <> :status OR attribute_exists(status_reason))";
         }
         String expression = update;
         try {
@@ -346,7 +350,8 @@ public final class DynamoTokenVault implements TokenVault {
                     .updateExpression(expression)
                     // Only a newer event applies: a replay or a late, older delivery changes nothing.
                     .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(status_event_at)"
-                            + " OR status_event_at < :at OR (status_event_at = :at AND status_event_id <> :id))")
+                            + " OR status_event_at < :at OR (status_event_at = :at AND status_event_id <> :id))"
+                            + " AND " + changes)
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(values)
                     .build());

@@ -56,7 +56,10 @@ public interface TokenVault {
     /** The user an item belongs to, for Plaid's webhooks, which name only the item. */
     Optional<String> ownerOf(String itemId);
 
-    /** Applies a status change unless a newer or the same event was already applied; says whether it did. */
+    /**
+     * Applies a status change unless a newer or the same event was already applied, or the record
+     * already has that status and reason; says whether it did.
+     */
     boolean applyItemStatus(String userId, String itemId, StatusEvent event);
 
     /** The same for one account of an item. */

@@ -3,8 +3,10 @@ package dev.plaidknot.webhook;
 import com.google.gson.JsonObject;
 import dev.plaidknot.api.Json;
 import dev.plaidknot.api.RequestFields;
+import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault.StatusEvent;
 import dev.plaidknot.vault.TokenVault;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -14,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * What a verified Plaid webhook means for the stored items. Only {@code ITEM} webhooks change
  * anything; every other webhook is acknowledged and logged by type and code, never by body.
  * Plaid must always get a 2xx for a verified webhook, or it retries it for days.
+ *
+ * <p>Plaid signs each delivery, retries included, so a webhook's {@code iat} says when it was
+ * sent, not when its event happened: a retried {@code ITEM_LOGIN_REQUIRED} can arrive after the
+ * {@code LOGIN_REPAIRED} that followed it. So the login webhooks are signals: the item's state is
+ * read from Plaid ({@code /item/get}) and applied as of now, whatever order they came in.
  */
 public final class ItemWebhooks {
 
@@ -24,9 +31,13 @@ public final class ItemWebhooks {
     public enum Outcome { APPLIED, ALREADY_APPLIED, UNKNOWN_ITEM, ACKNOWLEDGED }
 
     private final TokenVault vault;
+    private final PlaidGateway plaid;
+    private final InstantSource clock;
 
-    public ItemWebhooks(TokenVault vault) {
+    public ItemWebhooks(TokenVault vault, PlaidGateway plaid, InstantSource clock) {
         this.vault = vault;
+        this.plaid = plaid;
+        this.clock = clock;
     }
 
     public Outcome handle(VerifiedWebhook webhook, JsonObject body) {
@@ -49,8 +60,21 @@ public final class ItemWebhooks {
             LOG.atInfo().addKeyValue("webhook_code", code).addKeyValue("item_id", itemId).log("webhook for an unknown item");
             return Outcome.UNKNOWN_ITEM;
         }
-        StatusEvent event = new StatusEvent(change.get().status(), change.get().reason(), webhook.issuedAt(),
-                webhook.deliveryId());
+        StatusEvent event;
+        if (change.get().fromPlaid()) {
+            Optional<String> accessToken = vault.accessToken(owner.get(), itemId);
+            if (accessToken.isEmpty()) {
+                LOG.atInfo().addKeyValue("webhook_code", code).addKeyValue("item_id", itemId).log("webhook for an unknown item");
+                return Outcome.UNKNOWN_ITEM;
+            }
+            boolean loginRequired = plaid.itemErrorCode(accessToken.get()).filter(LOGIN_REQUIRED::equals).isPresent();
+            // Plaid's state now: later than anything a delivery, however late, can say.
+            event = new StatusEvent(loginRequired ? "needs_user" : "healthy", loginRequired ? LOGIN_REQUIRED : null,
+                    Math.max(clock.instant().getEpochSecond(), webhook.issuedAt()), webhook.deliveryId());
+        } else {
+            event = new StatusEvent(change.get().status(), change.get().reason(), webhook.issuedAt(),
+                    webhook.deliveryId());
+        }
         boolean applied = change.get().accountId() == null
                 ? vault.applyItemStatus(owner.get(), itemId, event)
                 : vault.applyAccountStatus(owner.get(), itemId, change.get().accountId(), event);
@@ -59,23 +83,29 @@ public final class ItemWebhooks {
         return applied ? Outcome.APPLIED : Outcome.ALREADY_APPLIED;
     }
 
-    private record Change(String status, String reason, String accountId) {
+    /** {@code fromPlaid}: the status comes from the item's state at Plaid, not from the webhook. */
+    private record Change(String status, String reason, String accountId, boolean fromPlaid) {
+        Change(String status, String reason, String accountId) {
+            this(status, reason, accountId, false);
+        }
     }
+
+    private static final String LOGIN_REQUIRED = "ITEM_LOGIN_REQUIRED";
 
     private static Optional<Change> change(String code, JsonObject body) {
         if (code == null) {
             return Optional.empty();
         }
         return switch (code) {
-            case "ERROR" -> "ITEM_LOGIN_REQUIRED".equals(code(Json.object(body, "error"), "error_code"))
-                    ? Optional.of(new Change("needs_user", "ITEM_LOGIN_REQUIRED", null))
+            case "ERROR" -> LOGIN_REQUIRED.equals(code(Json.object(body, "error"), "error_code"))
+                    ? Optional.of(new Change("needs_user", LOGIN_REQUIRED, null, true))
                     : Optional.empty();
             case "PENDING_EXPIRATION", "PENDING_DISCONNECT" -> Optional.of(new Change("needs_user", code, null));
             case "USER_PERMISSION_REVOKED" -> Optional.of(new Change("revoked", code, null));
             // Plaid names the one account the user withdrew; the rest of the item still works.
             case "USER_ACCOUNT_REVOKED" -> Optional.ofNullable(id(body, "account_id"))
                     .map(accountId -> new Change("revoked", code, accountId));
-            case "LOGIN_REPAIRED" -> Optional.of(new Change("healthy", null, null));
+            case "LOGIN_REPAIRED" -> Optional.of(new Change("healthy", null, null, true));
             default -> Optional.empty();
         };
     }

@@ -36,14 +36,31 @@ public final class PlaidWebhookVerifier {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     /** Clocks differ a little; a token from slightly in the future is still Plaid's. */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
-    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** Plaid's key ids are UUIDs: anything else is not Plaid's, and costs no call to ask. */
+    private static final Pattern KEY_ID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int MAX_HEADER_LENGTH = 4096;
     private static final Duration UNKNOWN_KEY_MEMORY = Duration.ofMinutes(5);
     private static final int MAX_UNKNOWN_KEYS = 1024;
+    /**
+     * Fetches of a key id not in the cache, per execution environment: a burst of this many, then
+     * one more per {@link #KEY_FETCH_REFILL}. Anyone can post a webhook with a fresh key id, and
+     * each fetch spends our Plaid keys' rate limit; Plaid rotates its signing key rarely and
+     * retries a refused delivery, so a genuine new key still gets through within minutes.
+     */
+    static final int KEY_FETCH_BURST = 5;
+    static final Duration KEY_FETCH_REFILL = Duration.ofSeconds(12);
+    /** A cached key is asked for again after this, so an expiry Plaid set since is seen. */
+    static final Duration KEY_REFRESH = Duration.ofHours(1);
+
+    private record CachedKey(ECKey key, Instant fetchedAt) {
+    }
 
     private final PlaidGateway plaid;
     private final InstantSource clock;
-    private final Map<String, ECKey> keys = new ConcurrentHashMap<>();
+    private final Map<String, CachedKey> keys = new ConcurrentHashMap<>();
+    private double fetchTokens = KEY_FETCH_BURST;
+    private Instant fetchTokensAt;
     /** Key ids Plaid said it does not know, so a flood of forgeries is not a flood of calls to Plaid. */
     private final Map<String, Instant> unknownKeys = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -100,27 +117,55 @@ public final class PlaidWebhookVerifier {
     }
 
     private Optional<ECKey> key(String keyId) {
-        ECKey cached = keys.get(keyId);
-        if (cached == null) {
-            if (recentlyUnknown(keyId)) {
+        Instant now = clock.instant();
+        CachedKey cached = keys.get(keyId);
+        if (cached == null || cached.fetchedAt().plus(KEY_REFRESH).isBefore(now)) {
+            if (cached == null && (recentlyUnknown(keyId) || !takeFetchToken(now))) {
                 return Optional.empty();
             }
-            Optional<WebhookKey> fetched = plaid.getWebhookVerificationKey(keyId);
-            if (fetched.isEmpty()) {
-                rememberUnknown(keyId);
-                return Optional.empty();
+            Optional<WebhookKey> fetched;
+            try {
+                fetched = plaid.getWebhookVerificationKey(keyId);
+            } catch (RuntimeException failure) {
+                if (cached == null) {
+                    throw failure;
+                }
+                fetched = null; // Plaid unreachable for a refresh: the cached key and its expiry stand
             }
-            cached = toEcKey(fetched.get());
-            if (cached == null) {
-                return Optional.empty();
+            if (fetched != null) {
+                if (fetched.isEmpty()) {
+                    keys.remove(keyId);
+                    rememberUnknown(keyId);
+                    return Optional.empty();
+                }
+                ECKey key = toEcKey(fetched.get());
+                if (key == null) {
+                    return Optional.empty();
+                }
+                cached = new CachedKey(key, now);
+                keys.put(keyId, cached);
             }
-            keys.put(keyId, cached);
         }
         // Plaid marks retired keys with expired_at; a retired key signs nothing new.
-        if (cached.getExpirationTime() != null && cached.getExpirationTime().toInstant().isBefore(clock.instant())) {
+        ECKey key = cached.key();
+        if (key.getExpirationTime() != null && key.getExpirationTime().toInstant().isBefore(now)) {
             return Optional.empty();
         }
-        return Optional.of(cached);
+        return Optional.of(key);
+    }
+
+    /** One fetch of an uncached key id from the environment's budget; false when it is spent. */
+    private synchronized boolean takeFetchToken(Instant now) {
+        if (fetchTokensAt != null) {
+            double refilled = (double) Duration.between(fetchTokensAt, now).toMillis() / KEY_FETCH_REFILL.toMillis();
+            fetchTokens = Math.min(KEY_FETCH_BURST, fetchTokens + Math.max(0, refilled));
+        }
+        fetchTokensAt = now;
+        if (fetchTokens < 1) {
+            return false;
+        }
+        fetchTokens -= 1;
+        return true;
     }
 
     private boolean recentlyUnknown(String keyId) {

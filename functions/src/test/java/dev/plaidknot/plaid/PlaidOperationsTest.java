@@ -29,7 +29,7 @@ class PlaidOperationsTest {
 
     @Test
     void every_operation_has_a_plaid_api_twin_with_the_same_models() throws Exception {
-        assertThat(operations()).hasSize(7);
+        assertThat(operations()).hasSize(8);
         for (Method operation : operations()) {
             Method twin = twin(operation);
             assertThat(operation.getGenericReturnType()).as(operation.getName()).isEqualTo(twin.getGenericReturnType());

@@ -24,6 +24,8 @@ public final class FakePlaidGateway implements PlaidGateway {
     public final Map<String, String> accessTokensByItem = new ConcurrentHashMap<>();
     public LinkTokenRequest lastLinkTokenRequest;
     public final Map<String, WebhookKey> webhookKeys = new ConcurrentHashMap<>();
+    /** The error each item (by access token) has at Plaid now; absent when it works. */
+    public final Map<String, String> itemErrors = new ConcurrentHashMap<>();
     public PlaidEnvironment environment = PlaidEnvironment.SANDBOX;
     private final Map<String, Boolean> publicTokens = new ConcurrentHashMap<>();
     private final Map<String, Deque<PlaidFailure>> failures = new ConcurrentHashMap<>();
@@ -94,6 +96,12 @@ public final class FakePlaidGateway implements PlaidGateway {
     public void removeItem(String accessToken) {
         call("item/remove");
         removedAccessTokens.add(accessToken);
+    }
+
+    @Override
+    public Optional<String> itemErrorCode(String accessToken) {
+        call("item/get");
+        return Optional.ofNullable(itemErrors.get(accessToken));
     }
 
     @Override

@@ -164,7 +164,8 @@ public final class InMemoryTokenVault implements TokenVault {
         }
         StatusEvent current = statuses.get(itemId);
         if (current != null && (current.at() > event.at()
-                || (current.at() == event.at() && current.eventId().equals(event.eventId())))) {
+                || (current.at() == event.at() && current.eventId().equals(event.eventId()))
+                || (current.status().equals(event.status()) && java.util.Objects.equals(current.reason(), event.reason())))) {
             return false;
         }
         statuses.put(itemId, event);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import dev.plaidknot.api.Json;
+import dev.plaidknot.testing.FakePlaidGateway;
 import dev.plaidknot.testing.InMemoryTokenVault;
+import java.time.Instant;
 import dev.plaidknot.vault.TokenVault.NewItem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ItemWebhooksTest {
 
     private final InMemoryTokenVault vault = new InMemoryTokenVault();
-    private final ItemWebhooks webhooks = new ItemWebhooks(vault);
+    private final FakePlaidGateway plaid = new FakePlaidGateway();
+    private final ItemWebhooks webhooks = new ItemWebhooks(vault, plaid, () -> Instant.ofEpochSecond(500));
     private long clock = 1_000;
 
     @BeforeEach
@@ -31,8 +34,10 @@ class ItemWebhooksTest {
 
     @Test
     void each_item_code_maps_to_its_status() throws Exception {
+        plaid.itemErrors.put("access-sandbox-x", "ITEM_LOGIN_REQUIRED");
         deliver(item("ERROR", ",\"error\":{\"error_code\":\"ITEM_LOGIN_REQUIRED\"}"));
         assertThat(vault.statuses.get("item1").status()).isEqualTo("needs_user");
+        plaid.itemErrors.clear();
         deliver(item("LOGIN_REPAIRED", ""));
         assertThat(vault.statuses.get("item1").status()).isEqualTo("healthy");
         deliver(item("PENDING_EXPIRATION", ""));
@@ -43,6 +48,22 @@ class ItemWebhooksTest {
         assertThat(vault.statuses.get("item1").status()).isEqualTo("revoked");
         deliver(item("USER_ACCOUNT_REVOKED", ",\"account_id\":\"acc1\""));
         assertThat(vault.statuses.get("item1#acc1").status()).isEqualTo("revoked");
+    }
+
+    @Test
+    void a_login_webhook_applies_the_items_state_at_plaid_whatever_the_delivery_order() throws Exception {
+        String loginRequired = item("ERROR", ",\"error\":{\"error_code\":\"ITEM_LOGIN_REQUIRED\"}");
+        plaid.itemErrors.put("access-sandbox-x", "ITEM_LOGIN_REQUIRED");
+        deliver(loginRequired);
+        plaid.itemErrors.clear();
+        deliver(item("LOGIN_REPAIRED", ""));
+
+        // Plaid retries the first delivery, signed anew: a later iat than the repair's.
+        clock += 100;
+        deliver(loginRequired);
+
+        assertThat(vault.statuses.get("item1").status()).isEqualTo("healthy");
+        assertThat(plaid.calls).filteredOn("item/get"::equals).hasSize(3);
     }
 
     @Test

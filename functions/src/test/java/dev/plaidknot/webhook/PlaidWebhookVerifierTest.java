@@ -20,22 +20,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PlaidWebhookVerifierTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    /** Plaid's key ids are UUIDs. */
+    private static final String KEY_1 = "2b1f7b2e-8a55-4c1e-9d4b-000000000001";
     private static final byte[] BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"ERROR\"}".getBytes(StandardCharsets.UTF_8);
 
     private final FakePlaidGateway plaid = new FakePlaidGateway();
-    private final PlaidWebhookVerifier verifier = new PlaidWebhookVerifier(plaid, () -> NOW);
+    private final AtomicReference<Instant> now = new AtomicReference<>(NOW);
+    private final PlaidWebhookVerifier verifier = new PlaidWebhookVerifier(plaid, now::get);
     private ECKey key;
 
     @BeforeEach
     void publishKey() throws Exception {
-        key = new ECKeyGenerator(Curve.P_256).keyID("key-1").generate();
-        plaid.webhookKeys.put("key-1", publicKey(key, null));
+        key = new ECKeyGenerator(Curve.P_256).keyID(KEY_1).generate();
+        plaid.webhookKeys.put(KEY_1, publicKey(key, null));
     }
 
     private static WebhookKey publicKey(ECKey key, Long expiredAt) {
@@ -80,20 +85,20 @@ class PlaidWebhookVerifierTest {
 
     @Test
     void unknown_expired_or_foreign_keys_are_refused() throws Exception {
-        ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("key-2").generate();
+        ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("2b1f7b2e-8a55-4c1e-9d4b-000000000002").generate();
         assertRejected(sign(stranger, BODY, NOW), BODY);
 
-        ECKey impostor = new ECKeyGenerator(Curve.P_256).keyID("key-1").generate();
+        ECKey impostor = new ECKeyGenerator(Curve.P_256).keyID(KEY_1).generate();
         assertRejected(sign(impostor, BODY, NOW), BODY);
 
-        ECKey retired = new ECKeyGenerator(Curve.P_256).keyID("key-3").generate();
-        plaid.webhookKeys.put("key-3", publicKey(retired, NOW.minusSeconds(60).getEpochSecond()));
+        ECKey retired = new ECKeyGenerator(Curve.P_256).keyID("2b1f7b2e-8a55-4c1e-9d4b-000000000003").generate();
+        plaid.webhookKeys.put("2b1f7b2e-8a55-4c1e-9d4b-000000000003", publicKey(retired, NOW.minusSeconds(60).getEpochSecond()));
         assertRejected(sign(retired, BODY, NOW), BODY);
     }
 
     @Test
     void forgeries_with_unknown_keys_do_not_each_cost_a_call_to_plaid() throws Exception {
-        ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("key-unknown").generate();
+        ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("2b1f7b2e-8a55-4c1e-9d4b-00000000dead").generate();
         for (int i = 0; i < 5; i++) {
             assertRejected(sign(stranger, BODY, NOW), BODY);
         }
@@ -109,5 +114,40 @@ class PlaidWebhookVerifierTest {
         assertRejected("a.b.c", BODY);
         assertRejected("x".repeat(5000), BODY);
         assertThat(plaid.calls).isEmpty();
+    }
+
+    @Test
+    void a_key_id_not_in_plaids_form_is_refused_without_a_call() throws Exception {
+        for (String keyId : new String[] {"key-1", "2B1F7B2E-8A55-4C1E-9D4B-000000000001", "../../etc", "a".repeat(36)}) {
+            assertRejected(sign(new ECKeyGenerator(Curve.P_256).keyID(keyId).generate(), BODY, NOW), BODY);
+        }
+        assertThat(plaid.calls).isEmpty();
+    }
+
+    @Test
+    void a_flood_of_fresh_key_ids_costs_a_burst_of_calls_then_one_per_refill() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            assertRejected(sign(new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate(), BODY, NOW),
+                    BODY);
+        }
+        assertThat(plaid.calls).filteredOn("webhook_verification_key/get"::equals)
+                .hasSize(PlaidWebhookVerifier.KEY_FETCH_BURST);
+
+        // Plaid's genuine key, new to this environment, gets through once the budget refills.
+        now.set(NOW.plus(PlaidWebhookVerifier.KEY_FETCH_REFILL));
+        verifier.verify(sign(key, BODY, now.get()), BODY);
+        assertThat(plaid.calls).filteredOn("webhook_verification_key/get"::equals)
+                .hasSize(PlaidWebhookVerifier.KEY_FETCH_BURST + 1);
+    }
+
+    @Test
+    void a_cached_key_that_plaid_has_since_expired_is_no_longer_trusted() throws Exception {
+        verifier.verify(sign(key, BODY, NOW), BODY);
+        // Plaid rotates: the key now carries an expired_at in the past.
+        plaid.webhookKeys.put(KEY_1, publicKey(key, NOW.plusSeconds(60).getEpochSecond()));
+
+        now.set(NOW.plus(PlaidWebhookVerifier.KEY_REFRESH).plusSeconds(120));
+
+        assertRejected(sign(key, BODY, now.get()), BODY);
     }
 }

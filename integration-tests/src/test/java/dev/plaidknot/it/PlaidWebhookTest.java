@@ -11,7 +11,9 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaidknot.sim.PlaidSimulator;
+import dev.plaidknot.support.Api;
 import dev.plaidknot.support.LogCapture;
 import dev.plaidknot.support.LogLines;
 import dev.plaidknot.support.WithRig;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,6 +46,7 @@ class PlaidWebhookTest extends WithRig {
     @Test
     void login_required_then_repaired_moves_the_item_between_states() {
         String itemId = api.link("hook-state");
+        rig.plaid.requireLogin(itemId);
 
         APIGatewayV2HTTPResponse broken = api.deliverSigned(loginRequired(itemId));
         assertThat(broken.getStatusCode()).isEqualTo(200);
@@ -51,6 +55,7 @@ class PlaidWebhookTest extends WithRig {
         assertThat(itemRecord("hook-state", itemId).get("status_reason").s()).isEqualTo("ITEM_LOGIN_REQUIRED");
 
         String repaired = PlaidSimulator.itemWebhook(itemId, "LOGIN_REPAIRED", null);
+        rig.plaid.repairLogin(itemId);
         assertThat(api.deliver(rig.plaid.signWebhook(repaired, Instant.now().plusSeconds(1)), repaired)
                 .getStatusCode()).isEqualTo(200);
         assertThat(status("hook-state", itemId)).isEqualTo("healthy");
@@ -92,10 +97,12 @@ class PlaidWebhookTest extends WithRig {
     @Test
     void a_replayed_delivery_changes_nothing_twice() {
         String itemId = api.link("hook-replay");
+        rig.plaid.requireLogin(itemId);
         String body = loginRequired(itemId);
         String header = rig.plaid.signWebhook(body, Instant.now().minusSeconds(5));
         assertThat(json(api.deliver(header, body)).path("outcome").asText()).isEqualTo("applied");
         String repaired = PlaidSimulator.itemWebhook(itemId, "LOGIN_REPAIRED", null);
+        rig.plaid.repairLogin(itemId);
         api.deliverSigned(repaired);
         String updatedAt = itemRecord("hook-replay", itemId).get("updated_at").s();
 
@@ -118,6 +125,24 @@ class PlaidWebhookTest extends WithRig {
 
         assertThat(late.getStatusCode()).isEqualTo(200);
         assertThat(status("hook-order", itemId)).isEqualTo("healthy");
+    }
+
+    @Test
+    void a_retried_login_required_arriving_after_the_repair_leaves_the_item_healthy() {
+        String itemId = api.link("hook-retry");
+        String broken = loginRequired(itemId);
+        rig.plaid.requireLogin(itemId);
+        assertThat(api.deliverSigned(broken).getStatusCode()).isEqualTo(200);
+        assertThat(status("hook-retry", itemId)).isEqualTo("needs_user");
+        rig.plaid.repairLogin(itemId);
+        String repaired = PlaidSimulator.itemWebhook(itemId, "LOGIN_REPAIRED", null);
+        assertThat(api.deliverSigned(repaired).getStatusCode()).isEqualTo(200);
+
+        // Plaid retries the first delivery, signed anew: its iat is the newest of the three.
+        APIGatewayV2HTTPResponse retried = api.deliver(rig.plaid.signWebhook(broken, Instant.now().plusSeconds(2)), broken);
+
+        assertThat(retried.getStatusCode()).isEqualTo(200);
+        assertThat(status("hook-retry", itemId)).isEqualTo("healthy");
     }
 
     @Test
@@ -163,6 +188,31 @@ class PlaidWebhookTest extends WithRig {
         assertThat(LogLines.parse(logs)).anyMatch(l -> "SYNC_UPDATES_AVAILABLE".equals(l.path("webhook_code").asText()));
         assertThat(logs).doesNotContain("do-not-log-me");
         assertThat(rig.plaid.calls("/webhook_verification_key/get")).as("the key is cached").isLessThanOrEqualTo(Math.max(keyFetches, 1));
+    }
+
+    @Test
+    void a_flood_of_forged_key_ids_costs_a_handful_of_key_fetches_and_no_plaid_error() {
+        // A fresh execution environment: its own key cache and fetch budget.
+        Api fresh = new Api(rig.wiring(), rig.plaid);
+        String itemId = api.link("hook-flood");
+        String repaired = PlaidSimulator.itemWebhook(itemId, "LOGIN_REPAIRED", null);
+        assertThat(fresh.deliverSigned(repaired).getStatusCode()).isEqualTo(200);
+        int fetchesBefore = rig.plaid.calls("/webhook_verification_key/get");
+        String body = loginRequired(itemId);
+        List<JsonNode> lines;
+        try (LogCapture capture = new LogCapture()) {
+            for (int i = 0; i < 100; i++) {
+                assertThat(fresh.deliver(rig.plaid.signWebhookWithUnknownKey(body), body).getStatusCode()).isEqualTo(401);
+            }
+            lines = LogLines.parse(capture.text());
+        }
+
+        assertThat(rig.plaid.calls("/webhook_verification_key/get") - fetchesBefore).isBetween(1, 5);
+        assertThat(LogLines.metrics(lines)).noneMatch(metric -> metric.has("PlaidErrors"));
+        assertThat(status("hook-flood", itemId)).isEqualTo("healthy");
+        // Plaid's own webhook, right after, still verifies (its key is cached, not evicted by the flood).
+        APIGatewayV2HTTPResponse genuine = fresh.deliverSigned(repaired);
+        assertThat(genuine.getStatusCode()).isEqualTo(200);
     }
 
     private static JWTClaimsSet claims(String body) throws Exception {

@@ -37,6 +37,7 @@ class SandboxShortcutTest extends WithRig {
         assertThat(listed.path("items").get(0).path("item_id").asText()).isEqualTo(itemId);
         assertThat(listed.path("items").get(0).path("accounts")).hasSize(3);
 
+        rig.plaid.requireLogin(itemId);
         assertThat(api.deliverSigned(PlaidSimulator.itemWebhook(itemId, "ERROR", "ITEM_LOGIN_REQUIRED")).getStatusCode())
                 .isEqualTo(200);
         JsonNode afterWebhook = json(api.list(user, Map.of())).path("items").get(0);

@@ -33,7 +33,9 @@ class TemplateTest {
             "ListItemsFunction", Set.of("dynamodb:Query"),
             "DeleteItemFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem", "dynamodb:Query",
                     "dynamodb:DeleteItem", "kms:Decrypt"),
-            "PlaidWebhookFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:UpdateItem"),
+            // GetItem and kms:Decrypt (access tokens only) to read a login webhook's item state from Plaid
+            "PlaidWebhookFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:GetItem",
+                    "dynamodb:UpdateItem", "kms:Decrypt"),
             "SandboxPublicTokenFunction", Set.of("secretsmanager:GetSecretValue"),
             "KnotSessionFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:GetItem",
                     "kms:Decrypt"));
@@ -43,6 +45,7 @@ class TemplateTest {
             "CreateLinkTokenFunction", Set.of("plaid-access-token"),
             "ExchangePublicTokenFunction", Set.of("plaid-access-token", "knot-processor-token"),
             "DeleteItemFunction", Set.of("plaid-access-token"),
+            "PlaidWebhookFunction", Set.of("plaid-access-token"),
             "KnotSessionFunction", Set.of("knot-processor-token"));
 
     static List<String> functions() {
@@ -122,7 +125,7 @@ class TemplateTest {
     void only_functions_that_need_plaid_can_read_its_keys() {
         assertThat(actions("ListItemsFunction")).noneMatch(a -> a.startsWith("secretsmanager:") || a.startsWith("kms:"));
         assertThat(actions("SandboxPublicTokenFunction")).containsExactly("secretsmanager:GetSecretValue");
-        assertThat(actions("PlaidWebhookFunction")).noneMatch(a -> a.startsWith("kms:"));
+        assertThat(actions("PlaidWebhookFunction")).noneMatch(a -> a.startsWith("kms:") && !a.equals("kms:Decrypt"));
         assertThat(resources("KnotSessionFunction")).doesNotContain("PlaidSecretArn");
         assertThat(resources("CreateLinkTokenFunction")).doesNotContain("KnotSecretArn");
     }

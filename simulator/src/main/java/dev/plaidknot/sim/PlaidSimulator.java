@@ -109,6 +109,7 @@ public final class PlaidSimulator implements AutoCloseable {
                     .required("account_id", Type.STRING)
                     .required("processor", Type.STRING),
             "/webhook_verification_key/get", Schema.object().required("key_id", Type.STRING),
+            "/item/get", Schema.object().required("access_token", Type.STRING),
             "/item/remove", Schema.object()
                     .required("access_token", Type.STRING)
                     .optional("reason_code", Type.STRING)
@@ -126,6 +127,8 @@ public final class PlaidSimulator implements AutoCloseable {
         public final List<Account> accounts;
         public final Map<String, List<String>> processorTokensByAccount = new ConcurrentHashMap<>();
         volatile boolean removed;
+        /** The item's error at Plaid now (ITEM_LOGIN_REQUIRED while its login is broken); null when it works. */
+        volatile String errorCode;
 
         Item(String itemId, String accessToken, String institutionId, List<Account> accounts) {
             this.itemId = itemId;
@@ -175,7 +178,7 @@ public final class PlaidSimulator implements AutoCloseable {
         this.clientId = clientId;
         this.secret = secret;
         try {
-            this.webhookKey = new ECKeyGenerator(Curve.P_256).keyID(randomId(24)).generate();
+            this.webhookKey = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -288,7 +291,7 @@ public final class PlaidSimulator implements AutoCloseable {
     /** A well-formed signature by a key Plaid never published. */
     public String signWebhookWithUnknownKey(String body) {
         try {
-            return signWebhook(body, Instant.now(), new ECKeyGenerator(Curve.P_256).keyID(randomId(16)).generate());
+            return signWebhook(body, Instant.now(), new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate());
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -330,6 +333,16 @@ public final class PlaidSimulator implements AutoCloseable {
     }
 
     /** The item is removed at Plaid by someone else (the dashboard, the user at their bank). */
+    /** What Plaid's sandbox reset_login does: the item's login breaks until the user repairs it in Link. */
+    public void requireLogin(String itemId) {
+        itemsById.get(itemId).errorCode = "ITEM_LOGIN_REQUIRED";
+    }
+
+    /** The user went through Link's update mode: the item works again. */
+    public void repairLogin(String itemId) {
+        itemsById.get(itemId).errorCode = null;
+    }
+
     public void removeAtPlaid(String itemId) {
         itemsById.get(itemId).removed = true;
     }
@@ -497,6 +510,7 @@ public final class PlaidSimulator implements AutoCloseable {
             case "/accounts/get" -> accountsGet(body);
             case "/processor/token/create" -> processorTokenCreate(body);
             case "/item/remove" -> itemRemove(body);
+            case "/item/get" -> itemGet(body);
             case "/webhook_verification_key/get" -> webhookVerificationKeyGet(body);
             default -> throw new IllegalStateException(path);
         };
@@ -636,6 +650,31 @@ public final class PlaidSimulator implements AutoCloseable {
         item.processorTokensByAccount.computeIfAbsent(accountId, a -> Collections.synchronizedList(new ArrayList<>())).add(token);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("processor_token", token);
+        return answer;
+    }
+
+    private ObjectNode itemGet(JsonNode body) {
+        Item item = liveItem(body.get("access_token").textValue());
+        ObjectNode answer = JSON.createObjectNode();
+        ObjectNode itemNode = answer.putObject("item");
+        itemNode.put("item_id", item.itemId);
+        itemNode.put("institution_id", item.institutionId);
+        itemNode.putNull("webhook");
+        String errorCode = item.errorCode;
+        if (errorCode == null) {
+            itemNode.putNull("error");
+        } else {
+            ObjectNode error = itemNode.putObject("error");
+            error.put("error_type", "ITEM_ERROR");
+            error.put("error_code", errorCode);
+            error.put("error_message", "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information");
+            error.put("display_message", (String) null);
+        }
+        itemNode.putArray("available_products");
+        itemNode.putArray("billed_products").add("transactions");
+        itemNode.putNull("consent_expiration_time");
+        itemNode.put("update_type", "background");
+        answer.putNull("status");
         return answer;
     }
 
