@@ -4,7 +4,6 @@ import dev.plaidknot.api.ApiError;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.vault.TokenVault.AccountRef;
 import dev.plaidknot.vault.TokenVault.AccountView;
-import dev.plaidknot.vault.TokenVault.ItemPage;
 import dev.plaidknot.vault.TokenVault.ItemView;
 import dev.plaidknot.vault.TokenVault;
 import java.util.Optional;
@@ -17,8 +16,6 @@ import java.util.Optional;
 public final class KnotSessions {
 
     /** Items are searched newest first, a few at a time (each costs an accounts query), up to a bound. */
-    private static final int PAGE = 5;
-    private static final int MAX_PAGES = 10;
 
     private final KnotGateway knot;
     private final TokenVault vault;
@@ -66,25 +63,20 @@ public final class KnotSessions {
                 + "retry the exchange or link the account again");
     }
 
-    /** The newest healthy item's first usable account, or none: then Knot works without Plaid data. */
+    /**
+     * The newest healthy item's first usable account, or none: then Knot works without Plaid data.
+     * One read of the cardholder's items and accounts, however many they linked.
+     */
     private Optional<AccountRef> mostRecentHealthy(String userId) {
-        String cursor = null;
-        for (int page = 0; page < MAX_PAGES; page++) {
-            ItemPage items = vault.listItems(userId, PAGE, cursor);
-            for (ItemView item : items.items()) {
-                if (!"healthy".equals(item.status())) {
-                    continue;
-                }
-                for (AccountView account : item.accounts()) {
-                    if ("created".equals(account.processorTokenStatus()) && !"revoked".equals(account.status())) {
-                        return Optional.of(new AccountRef(item.itemId(), account.accountId(), account.status(),
-                                account.processorTokenStatus()));
-                    }
-                }
+        for (ItemView item : vault.itemsNewestFirst(userId)) {
+            if (!"healthy".equals(item.status())) {
+                continue;
             }
-            cursor = items.nextCursor();
-            if (cursor == null) {
-                break;
+            for (AccountView account : item.accounts()) {
+                if ("created".equals(account.processorTokenStatus()) && !"revoked".equals(account.status())) {
+                    return Optional.of(new AccountRef(item.itemId(), account.accountId(), account.status(),
+                            account.processorTokenStatus()));
+                }
             }
         }
         return Optional.empty();

@@ -136,14 +136,28 @@ final class PrimingAnswers {
         } else if (body.contains("\"IndexName\":\"" + DynamoTokenVault.ITEM_OWNER_INDEX + "\"") && body.contains(ITEM_ID)) {
             found = "{" + itemKeys + ",\"plaid_item_id\":{\"S\":\"" + ITEM_ID + "\"}}";
         } else if (!body.contains("\"IndexName\"") && body.contains(DynamoTokenVault.accountKey(ITEM_ID, ""))) {
-            found = "{\"pk\":" + user + ",\"sk\":{\"S\":\"" + DynamoTokenVault.accountKey(ITEM_ID, ACCOUNT_ID)
-                    + "\"},\"account_id\":{\"S\":\"" + ACCOUNT_ID + "\"},\"name\":{\"S\":\"Priming\"},"
-                    + "\"mask\":{\"S\":\"0000\"},\"type\":{\"S\":\"depository\"},\"subtype\":{\"S\":\"checking\"},"
-                    + "\"status\":{\"S\":\"active\"},\"processor_token_status\":{\"S\":\"created\"}}";
+            found = account(user);
+        } else if (!body.contains("\"IndexName\"") && body.contains("{\"S\":\"ITEM#\"}")) {
+            // The user's partition: the item and its account (or the account alone, when filtered).
+            String item = "{" + itemKeys + ",\"record_type\":{\"S\":\"item\"},\"item_id\":{\"S\":\"" + ITEM_ID
+                    + "\"},\"items_sk\":{\"S\":\"" + PLAID_EXAMPLE_TIME + "#" + ITEM_ID + "\"},"
+                    + "\"institution_id\":{\"S\":\"ins_109508\"},\"institution_name\":{\"S\":\"Priming Bank\"},"
+                    + "\"status\":{\"S\":\"healthy\"},\"created_at\":{\"S\":\"" + PLAID_EXAMPLE_TIME + "\"}}";
+            return body.contains("FilterExpression")
+                    ? "{\"Items\":[" + account(user) + "],\"Count\":1,\"ScannedCount\":2}"
+                    : "{\"Items\":[" + item + "," + account(user) + "],\"Count\":2,\"ScannedCount\":2}";
         } else {
             return NO_ITEMS;
         }
         return "{\"Items\":[" + found + "],\"Count\":1,\"ScannedCount\":1}";
+    }
+
+    private static String account(String user) {
+        return "{\"pk\":" + user + ",\"sk\":{\"S\":\"" + DynamoTokenVault.accountKey(ITEM_ID, ACCOUNT_ID)
+                + "\"},\"record_type\":{\"S\":\"account\"},\"item_id\":{\"S\":\"" + ITEM_ID + "\"},"
+                + "\"account_id\":{\"S\":\"" + ACCOUNT_ID + "\"},\"name\":{\"S\":\"Priming\"},"
+                + "\"mask\":{\"S\":\"0000\"},\"type\":{\"S\":\"depository\"},\"subtype\":{\"S\":\"checking\"},"
+                + "\"status\":{\"S\":\"active\"},\"processor_token_status\":{\"S\":\"created\"}}";
     }
 
     private static String crc32(String body) {

@@ -221,10 +221,87 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     private ItemView view(String userId, Map<String, AttributeValue> record) {
-        String itemId = text(record, "item_id");
-        return new ItemView(itemId, text(record, "institution_id"), text(record, "institution_name"),
-                text(record, "status"), text(record, "status_reason"), text(record, "created_at"),
-                accounts(userId, itemId));
+        return view(record, accounts(userId, text(record, "item_id")));
+    }
+
+    private static ItemView view(Map<String, AttributeValue> record, List<AccountView> accounts) {
+        return new ItemView(text(record, "item_id"), text(record, "institution_id"), text(record, "institution_name"),
+                text(record, "status"), text(record, "status_reason"), text(record, "created_at"), accounts);
+    }
+
+    private static AccountView accountView(Map<String, AttributeValue> record) {
+        return new AccountView(text(record, "account_id"), text(record, "name"), text(record, "mask"),
+                text(record, "type"), text(record, "subtype"), text(record, "status"),
+                text(record, "processor_token_status"));
+    }
+
+    /** Every account of the user, by item id: one query of the user's partition, however many items. */
+    private Map<String, List<AccountView>> accountsByItem(String userId) {
+        Map<String, List<AccountView>> byItem = new HashMap<>();
+        for (Map<String, AttributeValue> record : partition(userId, true)) {
+            byItem.computeIfAbsent(text(record, "item_id"), id -> new ArrayList<>()).add(accountView(record));
+        }
+        return byItem;
+    }
+
+    @Override
+    public List<ItemView> itemsNewestFirst(String userId) {
+        List<Map<String, AttributeValue>> records = partition(userId, false);
+        Map<String, List<AccountView>> byItem = new HashMap<>();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (Map<String, AttributeValue> record : records) {
+            if ("account".equals(text(record, "record_type"))) {
+                byItem.computeIfAbsent(text(record, "item_id"), id -> new ArrayList<>()).add(accountView(record));
+            } else if ("item".equals(text(record, "record_type"))) {
+                items.add(record);
+            }
+        }
+        return items.stream()
+                .sorted(java.util.Comparator.comparing((Map<String, AttributeValue> r) -> text(r, "items_sk"),
+                        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())).reversed())
+                .map(r -> view(r, byItem.getOrDefault(text(r, "item_id"), List.of())))
+                .toList();
+    }
+
+    /**
+     * The user's item and account records (or accounts only), never a ciphertext: one query, paged
+     * only past DynamoDB's 1 MB, which a cardholder's links do not reach.
+     */
+    private List<Map<String, AttributeValue>> partition(String userId, boolean accountsOnly) {
+        List<String> attributes = List.of("record_type", "item_id", "items_sk", "institution_id", "institution_name",
+                "status", "status_reason", "created_at", "account_id", "name", "mask", "type", "subtype",
+                "processor_token_status");
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < attributes.size(); i++) {
+            names.put("#a" + i, attributes.get(i));
+        }
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pk", s(userKey(userId)));
+        values.put(":items", s("ITEM#"));
+        if (accountsOnly) {
+            values.put(":account", s("account"));
+        }
+        String projection = String.join(", ", names.keySet().stream().sorted().toList());
+        List<Map<String, AttributeValue>> records = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = call(() -> dynamo.query(q -> {
+                q.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :items)")
+                        .expressionAttributeValues(values)
+                        .projectionExpression(projection)
+                        .expressionAttributeNames(names)
+                        .consistentRead(true)
+                        .exclusiveStartKey(from);
+                if (accountsOnly) {
+                    q.filterExpression("#a0 = :account");
+                }
+            }));
+            records.addAll(page.items());
+            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return records;
     }
 
     @Override
@@ -276,9 +353,11 @@ public final class DynamoTokenVault implements TokenVault {
                 .scanIndexForward(false)
                 .limit(limit)
                 .exclusiveStartKey(start)));
+        // The page's accounts in one more query, not one per item.
+        Map<String, List<AccountView>> accounts = page.items().isEmpty() ? Map.of() : accountsByItem(userId);
         List<ItemView> items = new ArrayList<>();
         for (Map<String, AttributeValue> record : page.items()) {
-            items.add(view(userId, record));
+            items.add(view(record, accounts.getOrDefault(text(record, "item_id"), List.of())));
         }
         String next = page.hasLastEvaluatedKey() && page.lastEvaluatedKey().containsKey("items_sk")
                 ? encodeCursor(page.lastEvaluatedKey().get("items_sk").s())
@@ -367,9 +446,7 @@ public final class DynamoTokenVault implements TokenVault {
         List<AccountView> accounts = new ArrayList<>();
         for (Map<String, AttributeValue> record : queryAccounts(userId, itemId, List.of("account_id", "name", "mask",
                 "type", "subtype", "status", "processor_token_status"))) {
-            accounts.add(new AccountView(text(record, "account_id"), text(record, "name"), text(record, "mask"),
-                    text(record, "type"), text(record, "subtype"), text(record, "status"),
-                    text(record, "processor_token_status")));
+            accounts.add(accountView(record));
         }
         return accounts;
     }

@@ -50,6 +50,12 @@ public interface TokenVault {
     /** The user's items, newest first, with their accounts; {@code cursor} is a page's next_cursor. */
     ItemPage listItems(String userId, int limit, String cursor);
 
+    /**
+     * Every item of the user with its accounts, newest first, read in one query however many
+     * items there are (for choosing an account, not for paging).
+     */
+    List<ItemView> itemsNewestFirst(String userId);
+
     /** Deletes the item and its account records; a no-op when they are already gone. */
     void deleteItem(String userId, String itemId);
 

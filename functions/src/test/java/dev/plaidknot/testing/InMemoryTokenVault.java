@@ -127,6 +127,12 @@ public final class InMemoryTokenVault implements TokenVault {
         return new ItemPage(views.subList(0, Math.min(limit, views.size())), null);
     }
 
+    @Override
+    public List<ItemView> itemsNewestFirst(String userId) {
+        return items.values().stream().filter(i -> i.userId().equals(userId)).toList().reversed()
+                .stream().map(this::view).toList();
+    }
+
     private ItemView view(StoredItem item) {
         String itemId = item.item().itemId();
         StatusEvent status = statuses.get(itemId);
