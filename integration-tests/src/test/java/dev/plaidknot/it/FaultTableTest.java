@@ -29,7 +29,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.EncryptRequest;
 
 /**
@@ -50,16 +54,36 @@ class FaultTableTest extends WithRig {
         ROWS.forEach(System.out::println);
     }
 
+    /** @param retried null, or what happens before the caller retries (on a healthy wiring) */
     private record Fault(String name, Consumer<PlaidSimulator> plaidFault, Function<TestRig, Wiring> wiring,
-                         Set<Integer> expectedStatuses) {
+                         Set<Integer> expectedStatuses, Consumer<TestRig> retried) {
     }
 
     private static Fault plaid(String name, Consumer<PlaidSimulator> fault, int... statuses) {
-        return new Fault(name, fault, TestRig::wiring, statuses(statuses));
+        return new Fault(name, fault, TestRig::wiring, statuses(statuses), null);
     }
 
     private static Fault aws(String name, Function<TestRig, Wiring> wiring, int... statuses) {
-        return new Fault(name, p -> { }, wiring, statuses(statuses));
+        return new Fault(name, p -> { }, wiring, statuses(statuses), null);
+    }
+
+    /** A fault, then the caller's retry once the dependency is back: the retry must link every account. */
+    private static Fault thenRetried(String name, Function<TestRig, Wiring> wiring, Consumer<TestRig> beforeRetry,
+                                     int... statuses) {
+        return new Fault(name, p -> { }, wiring, statuses(statuses), beforeRetry);
+    }
+
+    private static Wiring crashingAfterTheItem(TestRig r) {
+        ExecutionInterceptor crash = AwsFaults.crashOnTheCallAfter(AwsFaults.ITEM_WRITE);
+        return r.wiring(Map.of(), () -> r.secrets, () -> r.aws.client(DynamoDbClient.builder(), false, crash),
+                () -> r.aws.client(KmsClient.builder(), false, crash));
+    }
+
+    private static Wiring failingTheSecondProcessorToken(TestRig r) {
+        AtomicInteger encrypts = new AtomicInteger();
+        return r.wiring(Map.of(), () -> r.secrets, () -> r.dynamo, () -> AwsFaults.kms(r.aws,
+                q -> q instanceof EncryptRequest e && "knot-processor-token".equals(e.encryptionContext().get("purpose"))
+                        && encrypts.incrementAndGet() == 2, AwsFaults::connectionRefused));
     }
 
     private static Set<Integer> statuses(int... statuses) {
@@ -95,7 +119,13 @@ class FaultTableTest extends WithRig {
                         () -> AwsFaults.kms(r.aws, q -> q instanceof EncryptRequest e
                                 && "plaid-access-token".equals(e.encryptionContext().get("purpose")), AwsFaults::connectionRefused)), 503),
                 aws("crash between the exchange and the store", r -> r.wiring(Map.of(), () -> r.secrets,
-                        () -> AwsFaults.dynamo(r.aws, AwsFaults.ITEM_WRITE, AwsFaults::crash), () -> r.kms), 500));
+                        () -> AwsFaults.dynamo(r.aws, AwsFaults.ITEM_WRITE, AwsFaults::crash), () -> r.kms), 500),
+                aws("DynamoDB loses its answer to the item write", r -> r.wiring(Map.of(), () -> r.secrets,
+                        () -> AwsFaults.dynamoLosingFirstAnswer(r.dynamo, AwsFaults.ITEM_WRITE), () -> r.kms), 201),
+                thenRetried("KMS fails the 2nd processor token, then a retry", FaultTableTest::failingTheSecondProcessorToken,
+                        r -> { }, 503),
+                thenRetried("crash right after the item is stored, then a retry", FaultTableTest::crashingAfterTheItem,
+                        TestRig::expireExchangeLeases, 500));
     }
 
     @TestFactory
@@ -124,11 +154,21 @@ class FaultTableTest extends WithRig {
             }
             logs = capture.text();
         }
+        assertThat(status).as(fault.name()).isIn(fault.expectedStatuses());
+        String statuses = Integer.toString(status);
+        if (fault.retried() != null) {
+            fault.retried().accept(rig);
+            APIGatewayV2HTTPResponse retry = new ExchangePublicTokenHandler(rig.wiring()).handleRequest(ApiEvents.from(user,
+                    "POST /exchange_public_token", "{\"public_token\":\"" + publicToken + "\"}"), new LambdaContext());
+            statuses += " then " + retry.getStatusCode();
+            assertThat(retry.getStatusCode()).as(retry.getBody()).isEqualTo(201);
+            assertThat(rig.records(user).stream().filter(r -> "account".equals(text(r, "record_type")))
+                    .filter(r -> "created".equals(text(r, "processor_token_status")))).as("accounts linked").hasSize(3);
+        }
         int orphans = orphans();
         int inconsistent = inconsistentRecords();
-        ROWS.add(String.format("%-52s %-16d %-15d %-20d", fault.name(), status, orphans, inconsistent));
+        ROWS.add(String.format("%-52s %-16s %-15d %-20d", fault.name(), statuses, orphans, inconsistent));
 
-        assertThat(status).as(fault.name()).isIn(fault.expectedStatuses());
         assertThat(orphans).as("items orphaned at Plaid").isZero();
         assertThat(inconsistent).as("records inconsistent").isZero();
         // Every line parses as one JSON object, and the request's outcome line carries its context.

@@ -77,6 +77,30 @@ public final class AwsFaults {
                 });
     }
 
+    /**
+     * The process dies on the first AWS call (through any client this interceptor is added to)
+     * after a request matching {@code after} succeeded: a crash at the next step, whichever it is.
+     */
+    public static ExecutionInterceptor crashOnTheCallAfter(Predicate<SdkRequest> after) {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicBoolean crashed = new AtomicBoolean();
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (done.get() && crashed.compareAndSet(false, true)) {
+                    throw crash();
+                }
+            }
+
+            @Override
+            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                if (after.test(context.request())) {
+                    done.set(true);
+                }
+            }
+        };
+    }
+
     /** Holds each matching request this long on the wire: a dependency that stalls (interruptible, as a socket read is). */
     public static ExecutionInterceptor stalling(Predicate<SdkRequest> when, Duration stall) {
         return new ExecutionInterceptor() {

@@ -84,6 +84,18 @@ public final class TestRig implements AutoCloseable {
                 .consistentRead(true)).items();
     }
 
+    /** Time passes for a request that died: every exchange record's lease has run out. */
+    public void expireExchangeLeases() {
+        for (Map<String, AttributeValue> record : allRecords()) {
+            if (record.get("pk").s().startsWith("EXCHANGE#")) {
+                dynamo.updateItem(u -> u.tableName(table)
+                        .key(Map.of("pk", record.get("pk"), "sk", record.get("sk")))
+                        .updateExpression("SET lease_until = :past")
+                        .expressionAttributeValues(Map.of(":past", AttributeValue.fromN("1"))));
+            }
+        }
+    }
+
     /** Every record in the table, whoever it belongs to. */
     public List<Map<String, AttributeValue>> allRecords() {
         return dynamo.scan(s -> s.tableName(table).consistentRead(true)).items();
