@@ -132,7 +132,7 @@ public final class Wiring {
         this(settings, new Backends(() -> new SecretsManagerSource(secretsManager.get()), dynamo, () -> {
             // The setting first: a missing key id must fail before a KMS client is built.
             String keyId = settings.tokenKeyId();
-            return new KmsTokenCipher(kms.get(), keyId);
+            return new KmsTokenCipher(kms.get(), keyId, settings.storeCallTimeout());
         }));
     }
 
@@ -158,7 +158,8 @@ public final class Wiring {
         return new Wiring(new Settings(env), new Backends(
                 () -> new SecretsManagerSource(AwsClients.atStandIn(SecretsManagerClient.builder(), loopback)),
                 () -> AwsClients.atStandIn(DynamoDbClient.builder(), loopback),
-                () -> new KmsTokenCipher(AwsClients.atStandIn(KmsClient.builder(), loopback), "priming")));
+                () -> new KmsTokenCipher(AwsClients.atStandIn(KmsClient.builder(), loopback), "priming",
+                        settings.storeCallTimeout())));
     }
 
     /** The execution environment's wiring, from its environment variables and the default AWS chain. */
@@ -397,7 +398,7 @@ public final class Wiring {
         TokenCipher tokenCipher = cipher.get();
         DynamoDbClient client = dynamo.get();
         duringInit(() -> resolveCredentials(client), "AWS credentials not resolved at init");
-        return new DynamoTokenVault(client, table, tokenCipher, clock);
+        return new DynamoTokenVault(client, table, tokenCipher, clock, settings.storeCallTimeout());
     }
 
     /**

@@ -45,6 +45,14 @@ public final class Settings {
         return Duration.ofMillis(positiveLong("KNOT_TIMEOUT_MS", 8_000));
     }
 
+    /**
+     * The bound on each of the two calls that store an access token (its KMS encryption, then its
+     * write): the exchange leaves twice this, and one Plaid call, for storing or removing the item.
+     */
+    public Duration storeCallTimeout() {
+        return Duration.ofMillis(positiveLong("STORE_CALL_TIMEOUT_MS", 3_000));
+    }
+
     public String tokensTable() {
         return required("TOKENS_TABLE");
     }

@@ -40,8 +40,6 @@ public final class DynamoTokenVault implements TokenVault {
 
     /** A page cursor is the last item's {@code items_sk}: creation time, then item id. */
     private static final Pattern CURSOR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z#[A-Za-z0-9_-]{1,128}");
-    /** The item's write, bounded on its own: the exchange leaves this much for it (see saveItemWorstCase). */
-    static final Duration STORE_CALL_TIMEOUT = Duration.ofSeconds(3);
     /** A transaction holds at most 100 actions. */
     private static final int TRANSACTION_LIMIT = 100;
 
@@ -49,12 +47,16 @@ public final class DynamoTokenVault implements TokenVault {
     private final String table;
     private final TokenCipher cipher;
     private final Clock clock;
+    /** Bounds the item's write, and (the cipher is built with the same) its encryption. */
+    private final Duration storeCallTimeout;
 
-    public DynamoTokenVault(DynamoDbClient dynamo, String table, TokenCipher cipher, Clock clock) {
+    public DynamoTokenVault(DynamoDbClient dynamo, String table, TokenCipher cipher, Clock clock,
+                            Duration storeCallTimeout) {
         this.dynamo = dynamo;
         this.table = table;
         this.cipher = cipher;
         this.clock = clock;
+        this.storeCallTimeout = storeCallTimeout;
     }
 
     public static String userKey(String userId) {
@@ -101,7 +103,7 @@ public final class DynamoTokenVault implements TokenVault {
                         userId, exchange.leaseOwner(), item.itemId())).build());
         try {
             dynamo.transactWriteItems(t -> t.transactItems(writes)
-                    .overrideConfiguration(o -> o.apiCallTimeout(STORE_CALL_TIMEOUT)));
+                    .overrideConfiguration(o -> o.apiCallTimeout(storeCallTimeout)));
         } catch (TransactionCanceledException refused) {
             // A lost answer's retry fails its own conditions: the exchange record, read back, tells.
             Map<String, AttributeValue> ledger = call(() -> dynamo.getItem(g -> g.tableName(table)
@@ -119,7 +121,8 @@ public final class DynamoTokenVault implements TokenVault {
 
     @Override
     public Duration saveItemWorstCase() {
-        return KmsTokenCipher.ENCRYPT_TIMEOUT.plus(STORE_CALL_TIMEOUT);
+        // The encryption and the write, each bounded by the same setting.
+        return storeCallTimeout.multipliedBy(2);
     }
 
     @Override

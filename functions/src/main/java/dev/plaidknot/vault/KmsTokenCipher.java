@@ -15,15 +15,15 @@ import software.amazon.awssdk.services.kms.model.EncryptRequest;
  */
 public final class KmsTokenCipher implements TokenCipher {
 
-    /** Encrypting a token, bounded on its own: storing an access token must fit in what the exchange leaves. */
-    static final Duration ENCRYPT_TIMEOUT = Duration.ofSeconds(3);
-
     private final KmsClient kms;
     private final String keyId;
+    /** Encrypting a token, bounded on its own: storing an access token must fit in what the exchange leaves. */
+    private final Duration encryptTimeout;
 
-    public KmsTokenCipher(KmsClient kms, String keyId) {
+    public KmsTokenCipher(KmsClient kms, String keyId, Duration encryptTimeout) {
         this.kms = kms;
         this.keyId = keyId;
+        this.encryptTimeout = encryptTimeout;
     }
 
     @Override
@@ -33,7 +33,7 @@ public final class KmsTokenCipher implements TokenCipher {
                             .keyId(keyId)
                             .plaintext(SdkBytes.fromUtf8String(token))
                             .encryptionContext(context)
-                            .overrideConfiguration(o -> o.apiCallTimeout(ENCRYPT_TIMEOUT))
+                            .overrideConfiguration(o -> o.apiCallTimeout(encryptTimeout))
                             .build())
                     .ciphertextBlob()
                     .asByteArray();

@@ -139,7 +139,9 @@ class ExchangeRecoveryTest extends WithRig {
         rig.plaid.stallNext("/item/public_token/exchange", Duration.ofSeconds(3));
         KmsClient stalling = rig.aws.client(KmsClient.builder(), false,
                 AwsFaults.stalling(r -> isKey(r, "plaid-access-token"), Duration.ofSeconds(12)));
-        Wiring wiring = rig.wiring(Map.of(), () -> rig.secrets, () -> rig.dynamo, () -> stalling);
+        // The deployed bound on each store call.
+        Wiring wiring = rig.wiring(Map.of("STORE_CALL_TIMEOUT_MS", "3000"), () -> rig.secrets, () -> rig.dynamo,
+                () -> stalling);
         LambdaContext context = new LambdaContext(Duration.ofSeconds(14));
 
         APIGatewayV2HTTPResponse response = exchange(wiring, user, freshToken(), context);

@@ -54,7 +54,7 @@ public final class LocalServer implements AutoCloseable {
     /** The functions' optional settings a developer may set for the local server too. */
     private static final List<String> PASSED_THROUGH = List.of("PLAID_CLIENT_NAME", "PLAID_PRODUCTS",
             "PLAID_COUNTRY_CODES", "PLAID_LANGUAGE", "PLAID_WEBHOOK_URL", "PLAID_TIMEOUT_MS", "KNOT_TIMEOUT_MS",
-            "SECRET_CACHE_SECONDS", "PLAID_BASE_URL", "KNOT_BASE_URL");
+            "SECRET_CACHE_SECONDS", "PLAID_BASE_URL", "KNOT_BASE_URL", "STORE_CALL_TIMEOUT_MS");
 
     private final LocalOptions options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -149,6 +149,8 @@ public final class LocalServer implements AutoCloseable {
             useRealUpstreams(secrets, settings, plaidEnvironment);
         }
         settings.put("PLAID_SECRET_ARN", EnvironmentSecrets.PLAID);
+        // moto stalls for seconds now and then; the deployed 3 s bound on storing would make that a 503.
+        settings.putIfAbsent("STORE_CALL_TIMEOUT_MS", "5000");
         tokensTable = startTable(template);
         settings.put("TOKENS_TABLE", tokensTable);
         banner.add(" Encryption: DEVELOPMENT cipher (AES-256-GCM, key held in this process only) in place of KMS;"
