@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionInProgressException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -101,18 +102,21 @@ public final class DynamoTokenVault implements TokenVault {
                         .conditionExpression("attribute_not_exists(pk)").build()).build(),
                 TransactWriteItem.builder().update(DynamoExchangeLedger.itemRecorded(table, exchange.tokenHash(),
                         userId, exchange.leaseOwner(), item.itemId())).build());
+        // One token for every try: DynamoDB answers a retried transaction with the first one's outcome.
+        String requestToken = UUID.randomUUID().toString();
         try {
-            dynamo.transactWriteItems(t -> t.transactItems(writes)
+            dynamo.transactWriteItems(t -> t.transactItems(writes).clientRequestToken(requestToken)
                     .overrideConfiguration(o -> o.apiCallTimeout(storeCallTimeout)));
-        } catch (TransactionCanceledException refused) {
-            // A lost answer's retry fails its own conditions: the exchange record, read back, tells.
+        } catch (TransactionCanceledException | TransactionInProgressException refused) {
+            // Where a retry's answer is not the first one's (an emulator, a try still in flight), the
+            // exchange record, read back, tells whether the item landed.
             Map<String, AttributeValue> ledger = call(() -> dynamo.getItem(g -> g.tableName(table)
                     .key(DynamoExchangeLedger.key(exchange.tokenHash())).consistentRead(true))).item();
             boolean landed = ledger != null && !ledger.isEmpty()
                     && item.itemId().equals(text(ledger, "item_id"))
                     && exchange.leaseOwner().equals(text(ledger, "lease_owner"));
             if (!landed) {
-                throw new DependencyUnavailable("dynamodb", "TransactionCanceledException", refused.requestId());
+                throw new DependencyUnavailable("dynamodb", refused.getClass().getSimpleName(), refused.requestId());
             }
         } catch (SdkException e) {
             throw DependencyUnavailable.from("dynamodb", e);
