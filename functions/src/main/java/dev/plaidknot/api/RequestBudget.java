@@ -3,6 +3,7 @@ package dev.plaidknot.api;
 import com.amazonaws.services.lambda.runtime.Context;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * The time left to answer the current request. API Gateway gives up at 30 s and the function at
@@ -48,7 +49,7 @@ public final class RequestBudget {
      * Runs {@code work} with {@code kept} held back from its budget, for work whose result must
      * then be dealt with in time (an access token stored, or removed at Plaid).
      */
-    public static <T> T keepingBack(Duration kept, java.util.function.Supplier<T> work) {
+    public static <T> T keepingBack(Duration kept, Supplier<T> work) {
         Instant before = DEADLINE.get();
         Instant deadline = before != null ? before : Instant.now().plus(DEFAULT.minus(RESERVE));
         DEADLINE.set(deadline.minus(kept));

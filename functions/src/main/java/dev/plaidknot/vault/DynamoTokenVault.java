@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -264,8 +265,8 @@ public final class DynamoTokenVault implements TokenVault {
             }
         }
         return items.stream()
-                .sorted(java.util.Comparator.comparing((Map<String, AttributeValue> r) -> text(r, "items_sk"),
-                        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())).reversed())
+                .sorted(Comparator.comparing((Map<String, AttributeValue> r) -> text(r, "items_sk"),
+                        Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
                 .map(r -> view(r, byItem.getOrDefault(text(r, "item_id"), List.of())))
                 .toList();
     }

@@ -1,5 +1,6 @@
 package dev.plaidknot.vault;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ public interface TokenVault {
      * The longest {@link #saveItem} may take before it fails: the time an exchange must leave
      * for storing its access token.
      */
-    java.time.Duration saveItemWorstCase();
+    Duration saveItemWorstCase();
 
     /** Records the institution Plaid reports for an item already saved. */
     void recordInstitution(String userId, String itemId, String institutionId, String institutionName);

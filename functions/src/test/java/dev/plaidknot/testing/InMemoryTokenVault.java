@@ -2,10 +2,12 @@ package dev.plaidknot.testing;
 
 import dev.plaidknot.api.DependencyUnavailable;
 import dev.plaidknot.vault.TokenVault;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -67,8 +69,8 @@ public final class InMemoryTokenVault implements TokenVault {
     }
 
     @Override
-    public java.time.Duration saveItemWorstCase() {
-        return java.time.Duration.ZERO;
+    public Duration saveItemWorstCase() {
+        return Duration.ZERO;
     }
 
     @Override
@@ -171,7 +173,7 @@ public final class InMemoryTokenVault implements TokenVault {
         StatusEvent current = statuses.get(itemId);
         if (current != null && (current.at() > event.at()
                 || (current.at() == event.at() && current.eventId().equals(event.eventId()))
-                || (current.status().equals(event.status()) && java.util.Objects.equals(current.reason(), event.reason())))) {
+                || (current.status().equals(event.status()) && Objects.equals(current.reason(), event.reason())))) {
             return false;
         }
         statuses.put(itemId, event);
