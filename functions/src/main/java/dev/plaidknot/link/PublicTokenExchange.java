@@ -99,24 +99,22 @@ public final class PublicTokenExchange {
             }
             if (entry.completed()) {
                 ExchangeResult first = ExchangeResult.fromJson(entry.resultJson());
-                if (vault.item(userId, first.itemId()).isEmpty()) {
-                    // Linked, then removed: the first answer names an item that no longer exists.
-                    throw ApiError.badRequest("this public_token was already exchanged and its item since removed; "
-                            + "open Link again for a new one");
-                }
+                // Linked, then removed: the first answer names an item that no longer exists.
+                ItemView item = vault.item(userId, first.itemId()).orElseThrow(() -> ApiError.badRequest(
+                        "this public_token was already exchanged and its item since removed; open Link again for a new one"));
                 if (first.accounts().stream().noneMatch(ExchangeResult.LinkedAccount::tokenFailed)) {
                     return first;
                 }
                 if (!ledger.takeOver(tokenHash, entry, lease)) {
                     continue; // another retry is filling the gaps: wait for it
                 }
-                return finish(userId, tokenHash, lease, entry, first);
+                return finish(userId, tokenHash, lease, entry, first, item);
             }
             if (!ledger.takeOver(tokenHash, entry, lease)) {
                 continue;
             }
             LOG.atWarn().addKeyValue("item_stored", entry.itemId() != null).log("taking over an abandoned exchange");
-            return entry.itemId() != null ? finish(userId, tokenHash, lease, entry, null)
+            return entry.itemId() != null ? finish(userId, tokenHash, lease, entry, null, null)
                     : firstExchange(userId, request, tokenHash, lease);
         }
         throw conflict();
@@ -166,28 +164,31 @@ public final class PublicTokenExchange {
     /**
      * Carries a stored item's exchange to its end, holding the lease: every account the first
      * request selected gets a processor token unless it has one or its cardholder revoked it.
-     * {@code first} is the completed result whose failed tokens to fill, or null for an exchange
-     * abandoned before completing (its accounts then come from Plaid and the recorded selection).
+     * {@code first} is the completed result whose failed tokens to fill, with its {@code item} as
+     * stored, or both null for an exchange abandoned before completing (its accounts then come from
+     * Plaid and the recorded selection). Any failure lets the lease go, for the next retry.
      */
-    private ExchangeResult finish(String userId, String tokenHash, Lease lease, Entry entry, ExchangeResult first) {
+    private ExchangeResult finish(String userId, String tokenHash, Lease lease, Entry entry, ExchangeResult first,
+                                  ItemView knownItem) {
         String itemId = first != null ? first.itemId() : entry.itemId();
-        ItemView item = vault.item(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
-        String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+        ItemView item;
         List<PlaidAccount> selected;
         List<String> unmatched;
-        if (first != null) {
-            selected = first.accounts().stream().map(a -> new PlaidAccount(a.accountId(), a.name(), a.mask(), a.type(),
-                    a.subtype())).toList();
-            unmatched = first.unmatchedAccountIds();
-        } else {
-            Selection selection = select(entry.selectedAccountIds(), plaid.getAccounts(accessToken).accounts());
-            selected = selection.accounts();
-            unmatched = selection.unmatched();
-        }
-        Map<String, AccountView> stored = new HashMap<>();
-        item.accounts().forEach(a -> stored.put(a.accountId(), a));
         List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
         try {
+            item = knownItem != null ? knownItem : vault.item(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+            String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+            if (first != null) {
+                selected = first.accounts().stream().map(a -> new PlaidAccount(a.accountId(), a.name(), a.mask(),
+                        a.type(), a.subtype())).toList();
+                unmatched = first.unmatchedAccountIds();
+            } else {
+                Selection selection = select(entry.selectedAccountIds(), plaid.getAccounts(accessToken).accounts());
+                selected = selection.accounts();
+                unmatched = selection.unmatched();
+            }
+            Map<String, AccountView> stored = new HashMap<>();
+            item.accounts().forEach(a -> stored.put(a.accountId(), a));
             for (PlaidAccount account : selected) {
                 AccountView there = stored.get(account.accountId());
                 boolean settled = there != null

@@ -57,15 +57,13 @@ public final class ItemWebhooks {
         Optional<String> owner = vault.ownerOf(itemId);
         if (owner.isEmpty()) {
             // Not ours (removed, or another deployment's): 2xx, or Plaid would retry forever.
-            LOG.atInfo().addKeyValue("webhook_code", code).addKeyValue("item_id", itemId).log("webhook for an unknown item");
-            return Outcome.UNKNOWN_ITEM;
+            return unknownItem(code, itemId);
         }
         StatusEvent event;
         if (change.get().fromPlaid()) {
             Optional<String> accessToken = vault.accessToken(owner.get(), itemId);
             if (accessToken.isEmpty()) {
-                LOG.atInfo().addKeyValue("webhook_code", code).addKeyValue("item_id", itemId).log("webhook for an unknown item");
-                return Outcome.UNKNOWN_ITEM;
+                return unknownItem(code, itemId); // removed since its owner was looked up
             }
             boolean loginRequired = plaid.itemErrorCode(accessToken.get()).filter(LOGIN_REQUIRED::equals).isPresent();
             // Plaid's state now: later than anything a delivery, however late, can say.
@@ -81,6 +79,11 @@ public final class ItemWebhooks {
         LOG.atInfo().addKeyValue("webhook_code", code).addKeyValue("item_id", itemId)
                 .addKeyValue("item_status", event.status()).addKeyValue("applied", applied).log("item webhook");
         return applied ? Outcome.APPLIED : Outcome.ALREADY_APPLIED;
+    }
+
+    private static Outcome unknownItem(String code, String itemId) {
+        LOG.atInfo().addKeyValue("webhook_code", code).addKeyValue("item_id", itemId).log("webhook for an unknown item");
+        return Outcome.UNKNOWN_ITEM;
     }
 
     /** {@code fromPlaid}: the status comes from the item's state at Plaid, not from the webhook. */
