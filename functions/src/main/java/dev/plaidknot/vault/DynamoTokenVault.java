@@ -42,6 +42,10 @@ public final class DynamoTokenVault implements TokenVault {
 
     /** A page cursor is the last item's {@code items_sk}: creation time, then item id. */
     private static final Pattern CURSOR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]+Z#[A-Za-z0-9_-]{1,128}");
+    /** What a view of the user's items and accounts reads of each record: never a ciphertext. */
+    private static final List<String> PARTITION_VIEW = List.of("record_type", "item_id", "items_sk", "institution_id",
+            "institution_name", "status", "status_reason", "created_at", "account_id", "name", "mask", "type",
+            "subtype", "processor_token_status");
     /** A transaction holds at most 100 actions. */
     private static final int TRANSACTION_LIMIT = 100;
 
@@ -243,73 +247,27 @@ public final class DynamoTokenVault implements TokenVault {
                 text(record, "processor_token_status"));
     }
 
-    /** Every account of the user, by item id: one query of the user's partition, however many items. */
-    private Map<String, List<AccountView>> accountsByItem(String userId) {
+    /** The account records among {@code records}, by item id. */
+    private static Map<String, List<AccountView>> accountsByItem(List<Map<String, AttributeValue>> records) {
         Map<String, List<AccountView>> byItem = new HashMap<>();
-        for (Map<String, AttributeValue> record : partition(userId, true)) {
-            byItem.computeIfAbsent(text(record, "item_id"), id -> new ArrayList<>()).add(accountView(record));
+        for (Map<String, AttributeValue> record : records) {
+            if ("account".equals(text(record, "record_type"))) {
+                byItem.computeIfAbsent(text(record, "item_id"), id -> new ArrayList<>()).add(accountView(record));
+            }
         }
         return byItem;
     }
 
     @Override
     public List<ItemView> itemsNewestFirst(String userId) {
-        List<Map<String, AttributeValue>> records = partition(userId, false);
-        Map<String, List<AccountView>> byItem = new HashMap<>();
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (Map<String, AttributeValue> record : records) {
-            if ("account".equals(text(record, "record_type"))) {
-                byItem.computeIfAbsent(text(record, "item_id"), id -> new ArrayList<>()).add(accountView(record));
-            } else if ("item".equals(text(record, "record_type"))) {
-                items.add(record);
-            }
-        }
-        return items.stream()
+        List<Map<String, AttributeValue>> records = queryPartition(userId, "ITEM#", false, PARTITION_VIEW);
+        Map<String, List<AccountView>> byItem = accountsByItem(records);
+        return records.stream()
+                .filter(r -> "item".equals(text(r, "record_type")))
                 .sorted(Comparator.comparing((Map<String, AttributeValue> r) -> text(r, "items_sk"),
                         Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
                 .map(r -> view(r, byItem.getOrDefault(text(r, "item_id"), List.of())))
                 .toList();
-    }
-
-    /**
-     * The user's item and account records (or accounts only), never a ciphertext: one query, paged
-     * only past DynamoDB's 1 MB, which a cardholder's links do not reach.
-     */
-    private List<Map<String, AttributeValue>> partition(String userId, boolean accountsOnly) {
-        List<String> attributes = List.of("record_type", "item_id", "items_sk", "institution_id", "institution_name",
-                "status", "status_reason", "created_at", "account_id", "name", "mask", "type", "subtype",
-                "processor_token_status");
-        Map<String, String> names = new HashMap<>();
-        for (int i = 0; i < attributes.size(); i++) {
-            names.put("#a" + i, attributes.get(i));
-        }
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":pk", s(userKey(userId)));
-        values.put(":items", s("ITEM#"));
-        if (accountsOnly) {
-            values.put(":account", s("account"));
-        }
-        String projection = String.join(", ", names.keySet().stream().sorted().toList());
-        List<Map<String, AttributeValue>> records = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = call(() -> dynamo.query(q -> {
-                q.tableName(table)
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :items)")
-                        .expressionAttributeValues(values)
-                        .projectionExpression(projection)
-                        .expressionAttributeNames(names)
-                        .consistentRead(true)
-                        .exclusiveStartKey(from);
-                if (accountsOnly) {
-                    q.filterExpression("#a0 = :account");
-                }
-            }));
-            records.addAll(page.items());
-            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return records;
     }
 
     @Override
@@ -362,7 +320,8 @@ public final class DynamoTokenVault implements TokenVault {
                 .limit(limit)
                 .exclusiveStartKey(start)));
         // The page's accounts in one more query, not one per item.
-        Map<String, List<AccountView>> accounts = page.items().isEmpty() ? Map.of() : accountsByItem(userId);
+        Map<String, List<AccountView>> accounts = page.items().isEmpty() ? Map.of()
+                : accountsByItem(queryPartition(userId, "ITEM#", true, PARTITION_VIEW));
         List<ItemView> items = new ArrayList<>();
         for (Map<String, AttributeValue> record : page.items()) {
             items.add(view(record, accounts.getOrDefault(text(record, "item_id"), List.of())));
@@ -466,24 +425,42 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     private List<Map<String, AttributeValue>> queryAccounts(String userId, String itemId, List<String> attributes) {
+        return queryPartition(userId, accountPrefix(itemId), false, attributes);
+    }
+
+    /**
+     * The user's records whose sort key starts with {@code prefix} (only the account records when
+     * {@code accountsOnly}; then {@code attributes} must start with {@code record_type}), these
+     * attributes of each, every page: one request unless DynamoDB's 1 MB page is passed.
+     */
+    private List<Map<String, AttributeValue>> queryPartition(String userId, String prefix, boolean accountsOnly,
+                                                             List<String> attributes) {
         // Every name through a placeholder: several (name, type, status, subtype) are DynamoDB reserved words.
         Map<String, String> names = new HashMap<>();
         for (int i = 0; i < attributes.size(); i++) {
             names.put("#a" + i, attributes.get(i));
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(userKey(userId)), ":prefix", s(prefix)));
+        if (accountsOnly) {
+            values.put(":account", s("account"));
         }
         String projection = String.join(", ", names.keySet().stream().sorted().toList());
         List<Map<String, AttributeValue>> records = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = call(() -> dynamo.query(q -> q
-                    .tableName(table)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expressionAttributeValues(Map.of(":pk", s(userKey(userId)), ":prefix", s(accountPrefix(itemId))))
-                    .projectionExpression(projection)
-                    .expressionAttributeNames(names)
-                    .consistentRead(true)
-                    .exclusiveStartKey(from)));
+            QueryResponse page = call(() -> dynamo.query(q -> {
+                q.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(values)
+                        .projectionExpression(projection)
+                        .expressionAttributeNames(names)
+                        .consistentRead(true)
+                        .exclusiveStartKey(from);
+                if (accountsOnly) {
+                    q.filterExpression("#a0 = :account");
+                }
+            }));
             records.addAll(page.items());
             start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
         } while (start != null);
