@@ -1,6 +1,6 @@
 package dev.plaidknot;
 
-import dev.plaidknot.api.RetryPolicy;
+import dev.plaidknot.upstream.RetryPolicy;
 import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.knot.KnotApiGateway;

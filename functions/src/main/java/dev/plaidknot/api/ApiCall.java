@@ -1,5 +1,7 @@
 package dev.plaidknot.api;
 
+import dev.plaidknot.upstream.DependencyUnavailable;
+import dev.plaidknot.upstream.RequestBudget;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;

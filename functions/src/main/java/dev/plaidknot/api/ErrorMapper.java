@@ -1,5 +1,6 @@
 package dev.plaidknot.api;
 
+import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.api.ApiResponses.ErrorBody;
 import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.knot.KnotFailure;

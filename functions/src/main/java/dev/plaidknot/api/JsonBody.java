@@ -1,5 +1,6 @@
 package dev.plaidknot.api;
 
+import dev.plaidknot.json.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

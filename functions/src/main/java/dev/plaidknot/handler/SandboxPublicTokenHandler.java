@@ -7,7 +7,7 @@ import dev.plaidknot.Wiring;
 import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.api.CallerIdentity;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.json.Json;
 import dev.plaidknot.api.JsonBody;
 import dev.plaidknot.api.RequestFields;
 import dev.plaidknot.link.SandboxPublicTokens;

@@ -1,13 +1,11 @@
 package dev.plaidknot.knot;
 
 import com.google.gson.JsonObject;
-import dev.plaidknot.api.Json;
-import dev.plaidknot.api.RequestBudget;
-import dev.plaidknot.api.RetryPolicy;
-import dev.plaidknot.observability.Telemetry;
+import dev.plaidknot.json.Json;
+import dev.plaidknot.upstream.RetryPolicy;
+import dev.plaidknot.upstream.UpstreamCall;
 import dev.plaidknot.secrets.CachedSecret;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,18 +18,15 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Knot's {@code POST /session/create} over OkHttp (already in the package through plaid-java;
- * Knot publishes no Java client). Basic auth with the cached keys, refetched once when Knot
- * answers 401; 429, 5xx, timeouts and failed connections retried within the request's budget.
- * Creating a session changes nothing Knot holds, so repeating it is safe.
+ * Knot publishes no Java client). Basic auth with the cached keys; {@link UpstreamCall} refetches
+ * them once when Knot answers 401 and retries 429, 5xx, timeouts and failed connections within the
+ * request's budget. Creating a session changes nothing Knot holds, so repeating it is safe.
  */
 public final class KnotApiGateway implements KnotGateway {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KnotApiGateway.class);
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_MESSAGE_LENGTH = 200;
@@ -39,16 +34,16 @@ public final class KnotApiGateway implements KnotGateway {
     private final OkHttpClient http;
     private final CachedSecret<KnotCredentials> secret;
     private final Optional<URI> baseUrlOverride;
-    private final Duration callTimeout;
-    private final RetryPolicy retry;
+    private final UpstreamCall calls;
 
     public KnotApiGateway(OkHttpClient http, CachedSecret<KnotCredentials> secret, Optional<URI> baseUrlOverride,
                           Duration callTimeout, RetryPolicy retry) {
         this.http = http;
         this.secret = secret;
         this.baseUrlOverride = baseUrlOverride;
-        this.callTimeout = callTimeout;
-        this.retry = retry;
+        this.calls = new UpstreamCall("knot", callTimeout, retry, secret::invalidate, new UpstreamCall.Failures(
+                operation -> new KnotFailure(operation, KnotFailure.Kind.TIMEOUT, 0, null, null),
+                operation -> new KnotFailure(operation, KnotFailure.Kind.UNREACHABLE, 0, null, null)));
     }
 
     @Override
@@ -75,40 +70,11 @@ public final class KnotApiGateway implements KnotGateway {
             body.put("processor_token", processorToken);
         }
         String json = Json.write(body.build());
-        return retry.run(attempt -> {
-            long started = System.nanoTime();
-            try {
-                String session = once(json, processorToken);
-                observe(attempt, started, null);
-                return session;
-            } catch (KnotFailure failure) {
-                observe(attempt, started, failure);
-                throw failure;
-            }
-        }, secret::invalidate, true);
+        return calls.call("session/create", true, timeout -> send(json, processorToken, timeout));
     }
 
-    private static void observe(int attempt, long started, KnotFailure failure) {
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        Telemetry.upstreamCall("knot", "session/create", started,
-                failure == null ? 200 : failure.httpStatus(), failure != null);
-        Telemetry.count("KnotCalls");
-        var line = LOG.atInfo().addKeyValue("upstream", "knot").addKeyValue("operation", "session/create")
-                .addKeyValue("attempt", attempt).addKeyValue("duration_ms", millis);
-        if (failure == null) {
-            line.addKeyValue("outcome", "ok").log("knot call");
-            return;
-        }
-        Telemetry.count("KnotErrors", "ErrorCode", failure.errorCode().orElse(failure.kind().name()));
-        line.addKeyValue("outcome", failure.kind().name()).addKeyValue("http_status", failure.httpStatus())
-                .addKeyValue("knot_error_code", failure.errorCode().orElse(null)).log("knot call");
-    }
-
-    private String once(String json, String processorToken) {
-        Duration budget = RequestBudget.remaining();
-        if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
-            throw new KnotFailure(KnotFailure.Kind.TIMEOUT, 0, null, null);
-        }
+    /** One attempt; anything but a 2xx with a session is a {@link KnotFailure}. */
+    private String send(String json, String processorToken, Duration timeout) throws IOException {
         KnotCredentials credentials = secret.get();
         String base = baseUrl(credentials);
         Request request = new Request.Builder()
@@ -117,7 +83,7 @@ public final class KnotApiGateway implements KnotGateway {
                 .post(RequestBody.create(json, JSON_TYPE))
                 .build();
         Call call = http.newCall(request);
-        call.timeout().timeout(Math.min(callTimeout.toMillis(), budget.toMillis()), TimeUnit.MILLISECONDS);
+        call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         try (Response response = call.execute()) {
             JsonObject answer = read(response.body());
             if (!response.isSuccessful()) {
@@ -129,10 +95,6 @@ public final class KnotApiGateway implements KnotGateway {
                 throw new KnotFailure(KnotFailure.Kind.MALFORMED, response.code(), null, null);
             }
             return session;
-        } catch (InterruptedIOException e) {
-            throw new KnotFailure(KnotFailure.Kind.TIMEOUT, 0, null, null);
-        } catch (IOException e) {
-            throw new KnotFailure(KnotFailure.Kind.UNREACHABLE, 0, null, null);
         }
     }
 

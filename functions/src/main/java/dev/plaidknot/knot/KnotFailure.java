@@ -1,41 +1,26 @@
 package dev.plaidknot.knot;
 
-import dev.plaidknot.api.UpstreamFailure;
-import java.time.Duration;
+import dev.plaidknot.upstream.UpstreamFailure;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Knot did not create the session. Keeps Knot's error code and a message fit to show (see
+ * Knot did not do what was asked. Keeps Knot's error code and a message fit to show (see
  * {@link KnotApiGateway}); never Knot's raw body, which may echo what we sent.
  */
-public final class KnotFailure extends RuntimeException implements UpstreamFailure {
+public final class KnotFailure extends UpstreamFailure {
 
-    public enum Kind { REJECTED, TIMEOUT, UNREACHABLE, MALFORMED }
-
-    private final Kind kind;
-    private final int httpStatus;
-    private final String errorCode;
     private final String safeMessage;
 
     public KnotFailure(Kind kind, int httpStatus, String errorCode, String safeMessage) {
-        super("Knot session/create " + kind + (httpStatus == 0 ? "" : " HTTP " + httpStatus)
-                + (errorCode == null ? "" : " " + errorCode), null, false, false);
-        this.kind = kind;
-        this.httpStatus = httpStatus;
-        this.errorCode = errorCode;
+        this("session/create", kind, httpStatus, errorCode, safeMessage);
+    }
+
+    public KnotFailure(String operation, Kind kind, int httpStatus, String errorCode, String safeMessage) {
+        super("Knot " + operation + " " + kind + (httpStatus == 0 ? "" : " HTTP " + httpStatus)
+                + (errorCode == null ? "" : " " + errorCode), kind, operation, httpStatus, errorCode, null);
         this.safeMessage = safeMessage;
-    }
-
-    public Kind kind() {
-        return kind;
-    }
-
-    public int httpStatus() {
-        return httpStatus;
-    }
-
-    public Optional<String> errorCode() {
-        return Optional.ofNullable(errorCode);
     }
 
     public Optional<String> safeMessage() {
@@ -44,20 +29,13 @@ public final class KnotFailure extends RuntimeException implements UpstreamFailu
 
     @Override
     public boolean keysRejected() {
-        return kind == Kind.REJECTED && httpStatus == 401;
+        return kind() == Kind.REJECTED && httpStatus() == 401;
     }
 
     @Override
-    public Optional<Duration> retryAfter() {
-        return Optional.empty();
-    }
-
-    @Override
-    public boolean isTransient() {
-        return switch (kind) {
-            case TIMEOUT, UNREACHABLE -> true;
-            case REJECTED -> httpStatus == 429 || httpStatus >= 500;
-            case MALFORMED -> false;
-        };
+    public Map<String, Object> logFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("knot_error_code", errorCode().orElse(null));
+        return fields;
     }
 }

@@ -3,7 +3,7 @@ package dev.plaidknot.link;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.plaidknot.link;
 
 import dev.plaidknot.api.ApiError;
-import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault;

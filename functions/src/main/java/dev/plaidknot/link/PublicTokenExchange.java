@@ -1,8 +1,8 @@
 package dev.plaidknot.link;
 
 import dev.plaidknot.api.ApiError;
-import dev.plaidknot.api.DependencyUnavailable;
-import dev.plaidknot.api.RequestBudget;
+import dev.plaidknot.upstream.DependencyUnavailable;
+import dev.plaidknot.upstream.RequestBudget;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway.ExchangedItem;

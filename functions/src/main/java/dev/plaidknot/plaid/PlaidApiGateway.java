@@ -23,14 +23,13 @@ import com.plaid.client.model.SandboxPublicTokenCreateRequestOptions;
 import com.plaid.client.model.SandboxPublicTokenCreateResponse;
 import com.plaid.client.model.WebhookVerificationKeyGetRequest;
 import com.plaid.client.model.WebhookVerificationKeyGetResponse;
-import dev.plaidknot.api.DependencyUnavailable;
-import dev.plaidknot.api.Json;
-import dev.plaidknot.api.RequestBudget;
-import dev.plaidknot.api.RetryPolicy;
+import dev.plaidknot.upstream.DependencyUnavailable;
+import dev.plaidknot.json.Json;
+import dev.plaidknot.upstream.RetryPolicy;
+import dev.plaidknot.upstream.UpstreamCall;
+import dev.plaidknot.upstream.UpstreamFailure;
 import dev.plaidknot.config.Misconfiguration;
-import dev.plaidknot.observability.Telemetry;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -38,31 +37,27 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import okhttp3.ResponseBody;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import retrofit2.Call;
 import retrofit2.Response;
 
 /**
  * {@link PlaidGateway} over plaid-java. plaid-java returns Retrofit responses and does not
- * throw on an HTTP error, so every call goes through {@link #execute}, which turns anything but
- * a readable 2xx into a {@link PlaidFailure} carrying Plaid's error fields.
+ * throw on an HTTP error, so every attempt goes through {@link #send}, which turns anything but a
+ * readable 2xx into a {@link PlaidFailure} carrying Plaid's error fields; {@link UpstreamCall}
+ * does the rest (budget, timeout, retry, telemetry).
  */
 public final class PlaidApiGateway implements PlaidGateway {
 
     /** Plaid's error bodies are small; anything bigger is not an error object worth reading. */
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-    private static final Logger LOG = LoggerFactory.getLogger(PlaidApiGateway.class);
-
     private final PlaidClients clients;
-    private final Duration callTimeout;
-    private final RetryPolicy retry;
+    private final UpstreamCall calls;
 
     public PlaidApiGateway(PlaidClients clients, Duration callTimeout, RetryPolicy retry) {
         this.clients = clients;
-        this.callTimeout = callTimeout;
-        this.retry = retry;
+        this.calls = new UpstreamCall("plaid", callTimeout, retry, clients::keysRejected,
+                new UpstreamCall.Failures(PlaidFailure::timeout, PlaidFailure::unreachable));
     }
 
     @Override
@@ -144,7 +139,9 @@ public final class PlaidApiGateway implements PlaidGateway {
         WebhookVerificationKeyGetRequest body = new WebhookVerificationKeyGetRequest().keyId(keyId);
         WebhookVerificationKeyGetResponse response;
         try {
-            response = execute("webhook_verification_key/get", api -> api.webhookVerificationKeyGet(body));
+            // Anyone can post a webhook naming a key id: Plaid not knowing it is no Plaid failure.
+            response = calls.call("webhook_verification_key/get", true, PlaidApiGateway::isUnknownKey, "unknown_key",
+                    timeout -> send("webhook_verification_key/get", api -> api.webhookVerificationKeyGet(body), timeout));
         } catch (PlaidFailure failure) {
             if (isUnknownKey(failure)) {
                 return Optional.empty();
@@ -206,78 +203,30 @@ public final class PlaidApiGateway implements PlaidGateway {
     }
 
     /**
-     * Calls Plaid within the request's budget. Rejected keys are refetched and the call made once
-     * more (Plaid checks keys before doing anything, so even the exchange is safe to repeat then).
-     * Repeatable calls are retried with full-jitter backoff on 429, 5xx, timeouts and failed
-     * connections while the budget allows; a non-repeatable one never is.
+     * Calls Plaid through the upstream path (budget, timeout, retry, telemetry). Rejected keys are
+     * refetched and the call made once more: Plaid checks keys before doing anything, so even the
+     * exchange is safe to repeat then.
      */
     private <T> T execute(String operation, Function<PlaidOperations, Call<T>> request, boolean repeatable) {
-        return retry.run(attempt -> {
-            long started = System.nanoTime();
-            try {
-                T answer = once(operation, request, repeatable);
-                observe(operation, attempt, started, null);
-                return answer;
-            } catch (PlaidFailure failure) {
-                observe(operation, attempt, started, failure);
-                throw failure;
-            }
-        }, clients::keysRejected, repeatable);
+        return calls.call(operation, repeatable, timeout -> send(operation, request, timeout));
     }
 
     /** Plaid's answer to a key id it never issued: 400 INVALID_INPUT. */
-    private static boolean isUnknownKey(PlaidFailure failure) {
-        return failure.kind() == PlaidFailure.Kind.REJECTED && failure.httpStatus() == 400
-                && "INVALID_INPUT".equals(failure.errorType().orElse(null));
+    private static boolean isUnknownKey(UpstreamFailure failure) {
+        return failure instanceof PlaidFailure plaid && plaid.kind() == PlaidFailure.Kind.REJECTED
+                && plaid.httpStatus() == 400 && "INVALID_INPUT".equals(plaid.errorType().orElse(null));
     }
 
-    /** One log line and the metrics of each call to Plaid: which, how long, and what Plaid said. */
-    private static void observe(String operation, int attempt, long started, PlaidFailure failure) {
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        Telemetry.upstreamCall("plaid", operation, started,
-                failure == null ? 200 : failure.httpStatus(), failure != null);
-        Telemetry.count("PlaidCalls");
-        var line = LOG.atInfo().addKeyValue("upstream", "plaid").addKeyValue("operation", operation)
-                .addKeyValue("attempt", attempt).addKeyValue("duration_ms", millis);
-        if (failure == null) {
-            line.addKeyValue("outcome", "ok").log("plaid call");
-            return;
-        }
-        String code = failure.errorCode().orElse(failure.kind().name());
-        if (operation.equals("webhook_verification_key/get") && isUnknownKey(failure)) {
-            // Anyone can post a webhook naming a key id: Plaid not knowing it is no Plaid failure.
-            line.addKeyValue("outcome", "unknown_key").log("plaid call");
-            return;
-        }
-        Telemetry.count("PlaidErrors", "ErrorCode", code);
-        line.addKeyValue("outcome", failure.kind().name()).addKeyValue("http_status", failure.httpStatus())
-                .addKeyValue("plaid_error_code", failure.errorCode().orElse(null))
-                .addKeyValue("plaid_request_id", failure.requestId().orElse(null)).log("plaid call");
-    }
-
-    /**
-     * One call. A repeatable call gets PLAID_TIMEOUT_MS and then another try; a call that cannot be
-     * repeated gets all the time the request has left, since giving up on an exchange Plaid may
-     * still complete would strand an item at Plaid whose access token we never see.
-     */
-    private <T> T once(String operation, Function<PlaidOperations, Call<T>> request, boolean repeatable) {
-        Duration budget = RequestBudget.remaining();
-        if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
-            throw PlaidFailure.timeout(operation);
-        }
-        long timeoutMillis = repeatable ? Math.min(callTimeout.toMillis(), budget.toMillis()) : budget.toMillis();
+    /** One attempt: anything but a readable 2xx becomes a {@link PlaidFailure} with Plaid's error fields. */
+    private <T> T send(String operation, Function<PlaidOperations, Call<T>> request, Duration timeout)
+            throws IOException {
         Response<T> response;
         try {
             Call<T> call = request.apply(clients.api());
-            call.timeout().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+            call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
             response = call.execute();
-        } catch (InterruptedIOException e) {
-            // OkHttp's call timeout and socket read timeouts both land here.
-            throw PlaidFailure.timeout(operation);
-        } catch (IOException e) {
-            throw PlaidFailure.unreachable(operation);
         } catch (RuntimeException e) {
-            if (e instanceof PlaidFailure || e instanceof Misconfiguration || e instanceof DependencyUnavailable) {
+            if (e instanceof UpstreamFailure || e instanceof Misconfiguration || e instanceof DependencyUnavailable) {
                 throw e;
             }
             // Gson could not read a 2xx body as the documented model.

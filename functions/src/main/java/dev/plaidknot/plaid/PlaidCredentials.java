@@ -1,7 +1,7 @@
 package dev.plaidknot.plaid;
 
 import com.google.gson.JsonObject;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.json.Json;
 import dev.plaidknot.config.Misconfiguration;
 
 /**

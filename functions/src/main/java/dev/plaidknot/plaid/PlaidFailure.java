@@ -1,46 +1,27 @@
 package dev.plaidknot.plaid;
 
-import dev.plaidknot.api.UpstreamFailure;
+import dev.plaidknot.upstream.UpstreamFailure;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Plaid did not do what was asked. Holds Plaid's own error fields (never its raw body) so the
  * caller can be told {@code plaid_error_code} and {@code request_id}, and nothing else.
  */
-public final class PlaidFailure extends RuntimeException implements UpstreamFailure {
+public final class PlaidFailure extends UpstreamFailure {
 
-    public enum Kind {
-        /** Plaid answered with an error object (4xx or 5xx). */
-        REJECTED,
-        /** No answer within the call's budget. */
-        TIMEOUT,
-        /** The connection failed before Plaid answered. */
-        UNREACHABLE,
-        /** Plaid answered 2xx with a body that is not the documented response. */
-        MALFORMED
-    }
-
-    private final Kind kind;
-    private final String operation;
-    private final int httpStatus;
     private final String errorType;
-    private final String errorCode;
     private final String requestId;
     private final String displayMessage;
-    private final Duration retryAfter;
 
     private PlaidFailure(Kind kind, String operation, int httpStatus, String errorType, String errorCode,
                          String requestId, String displayMessage, Duration retryAfter) {
-        super(describe(kind, operation, httpStatus, errorCode), null, false, false);
-        this.kind = kind;
-        this.operation = operation;
-        this.httpStatus = httpStatus;
+        super(describe(kind, operation, httpStatus, errorCode), kind, operation, httpStatus, errorCode, retryAfter);
         this.errorType = errorType;
-        this.errorCode = errorCode;
         this.requestId = requestId;
         this.displayMessage = displayMessage;
-        this.retryAfter = retryAfter;
     }
 
     public static PlaidFailure rejected(String operation, int httpStatus, String errorType, String errorCode,
@@ -70,24 +51,8 @@ public final class PlaidFailure extends RuntimeException implements UpstreamFail
         };
     }
 
-    public Kind kind() {
-        return kind;
-    }
-
-    public String operation() {
-        return operation;
-    }
-
-    public int httpStatus() {
-        return httpStatus;
-    }
-
     public Optional<String> errorType() {
         return Optional.ofNullable(errorType);
-    }
-
-    public Optional<String> errorCode() {
-        return Optional.ofNullable(errorCode);
     }
 
     public Optional<String> requestId() {
@@ -99,25 +64,15 @@ public final class PlaidFailure extends RuntimeException implements UpstreamFail
     }
 
     @Override
-    public Optional<Duration> retryAfter() {
-        return Optional.ofNullable(retryAfter);
-    }
-
-    public boolean isCode(String code) {
-        return code.equals(errorCode);
-    }
-
-    @Override
     public boolean keysRejected() {
         return isCode("INVALID_API_KEYS");
     }
 
     @Override
-    public boolean isTransient() {
-        return switch (kind) {
-            case TIMEOUT, UNREACHABLE -> true;
-            case REJECTED -> httpStatus == 429 || httpStatus >= 500;
-            case MALFORMED -> false;
-        };
+    public Map<String, Object> logFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("plaid_error_code", errorCode().orElse(null));
+        fields.put("plaid_request_id", requestId);
+        return fields;
     }
 }

@@ -7,7 +7,7 @@ package dev.plaidknot.secrets;
 @FunctionalInterface
 public interface SecretSource {
 
-    /** The secret's current text; a failing store is reported as {@link dev.plaidknot.api.DependencyUnavailable}. */
+    /** The secret's current text; a failing store is reported as {@link dev.plaidknot.upstream.DependencyUnavailable}. */
     String secretString(String secretId);
 
     /** Resolves the credentials a fetch will sign with, fetching nothing; none to resolve by default. */

@@ -2,7 +2,7 @@ package dev.plaidknot.snapstart;
 
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;

@@ -4,9 +4,9 @@ import static dev.plaidknot.snapstart.PrimingEvents.fromCaller;
 
 import dev.plaidknot.Wiring;
 import dev.plaidknot.api.ApiResponses;
-import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.api.ErrorMapper;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.json.Json;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.DeleteItemHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;

@@ -1,6 +1,6 @@
 package dev.plaidknot.vault;
 
-import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.plaidknot.vault;
 
 import dev.plaidknot.api.ApiError;
-import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

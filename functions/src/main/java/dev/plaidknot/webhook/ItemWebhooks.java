@@ -1,7 +1,7 @@
 package dev.plaidknot.webhook;
 
 import com.google.gson.JsonObject;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.json.Json;
 import dev.plaidknot.api.RequestFields;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault.StatusEvent;

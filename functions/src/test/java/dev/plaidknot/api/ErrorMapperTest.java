@@ -1,5 +1,6 @@
 package dev.plaidknot.api;
 
+import dev.plaidknot.upstream.DependencyUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plaidknot.api.ApiResponses.ErrorBody;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import dev.plaidknot.api.ApiError;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.json.Json;
 import org.junit.jupiter.api.Test;
 
 class ExchangeRequestTest {

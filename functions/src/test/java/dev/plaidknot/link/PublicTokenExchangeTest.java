@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plaidknot.api.ApiError;
-import dev.plaidknot.api.DependencyUnavailable;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.upstream.DependencyUnavailable;
+import dev.plaidknot.json.Json;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.testing.TestJson;
 import dev.plaidknot.testing.FakePlaidGateway;

@@ -3,7 +3,7 @@ package dev.plaidknot.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

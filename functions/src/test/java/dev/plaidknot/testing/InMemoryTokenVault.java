@@ -1,6 +1,6 @@
 package dev.plaidknot.testing;
 
-import dev.plaidknot.api.DependencyUnavailable;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.vault.TokenVault;
 import java.time.Duration;
 import java.util.ArrayList;

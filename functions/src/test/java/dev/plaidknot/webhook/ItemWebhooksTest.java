@@ -3,7 +3,7 @@ package dev.plaidknot.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import dev.plaidknot.api.Json;
+import dev.plaidknot.json.Json;
 import dev.plaidknot.testing.FakePlaidGateway;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.plaidknot.api;
+package dev.plaidknot.upstream;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;

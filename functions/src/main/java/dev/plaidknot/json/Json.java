@@ -1,4 +1,4 @@
-package dev.plaidknot.api;
+package dev.plaidknot.json;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,4 +1,4 @@
-package dev.plaidknot.api;
+package dev.plaidknot.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

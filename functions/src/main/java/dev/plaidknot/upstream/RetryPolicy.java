@@ -1,4 +1,4 @@
-package dev.plaidknot.api;
+package dev.plaidknot.upstream;
 
 import java.security.SecureRandom;
 import java.time.Duration;

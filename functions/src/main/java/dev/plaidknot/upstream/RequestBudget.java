@@ -1,4 +1,4 @@
-package dev.plaidknot.api;
+package dev.plaidknot.upstream;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import java.time.Duration;
@@ -24,14 +24,14 @@ public final class RequestBudget {
     private RequestBudget() {
     }
 
-    static void start(Context context) {
+    public static void start(Context context) {
         Duration available = context == null ? DEFAULT : Duration.ofMillis(context.getRemainingTimeInMillis());
         Instant now = Instant.now();
         FUNCTION_DEADLINE.set(now.plus(available));
         DEADLINE.set(now.plus(available.minus(RESERVE)));
     }
 
-    static void end() {
+    public static void end() {
         DEADLINE.remove();
         FUNCTION_DEADLINE.remove();
     }

@@ -1,0 +1,125 @@
+package dev.plaidknot.upstream;
+
+import dev.plaidknot.observability.Telemetry;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way this service calls an HTTP upstream (Plaid, Knot): each attempt gets a timeout cut
+ * to the request's budget and is not started when too little is left; a transport failure becomes
+ * the upstream's own timeout or unreachable failure; rejected keys are refetched once; transient
+ * failures of a repeatable call are retried with jittered backoff honouring {@code Retry-After}
+ * ({@link RetryPolicy}); and each attempt leaves one log line, the upstream's call and error
+ * metrics, its time in the request's {@code upstream_ms} and, with tracing on, a subsegment. An
+ * adapter keeps only what is its own: how to send one attempt and how to read the answer.
+ */
+public final class UpstreamCall {
+
+    /** One attempt of a call, given its whole-call timeout. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T send(Duration timeout) throws IOException;
+    }
+
+    /** An upstream's way of naming a call that got no answer. */
+    public record Failures(Function<String, UpstreamFailure> timeout, Function<String, UpstreamFailure> unreachable) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
+
+    private final String upstream;
+    private final String metricPrefix;
+    private final Duration callTimeout;
+    private final RetryPolicy retry;
+    private final Runnable refetchKeys;
+    private final Failures failures;
+
+    /**
+     * @param upstream     its name in logs, traces and {@code upstream_ms} ("plaid", "knot"); its metrics are
+     *                     named after it ({@code PlaidCalls}, {@code PlaidErrors} by {@code ErrorCode})
+     * @param callTimeout  the longest one attempt of a repeatable call may take
+     * @param refetchKeys  what to do when the upstream refuses the keys: the next attempt fetches them again
+     */
+    public UpstreamCall(String upstream, Duration callTimeout, RetryPolicy retry, Runnable refetchKeys,
+                        Failures failures) {
+        this.upstream = upstream;
+        this.metricPrefix = Character.toUpperCase(upstream.charAt(0)) + upstream.substring(1);
+        this.callTimeout = callTimeout;
+        this.retry = retry;
+        this.refetchKeys = refetchKeys;
+        this.failures = failures;
+    }
+
+    /**
+     * Makes the call. A repeatable one gets {@code callTimeout} per attempt and is tried again on a
+     * transient failure while the budget allows; one that may not be repeated (Plaid's exchange,
+     * which may have happened when no answer came) is tried once with all the time the request has
+     * left, since giving up early on it could strand what the upstream did.
+     */
+    public <T> T call(String operation, boolean repeatable, Attempt<T> attempt) {
+        return call(operation, repeatable, failure -> false, null, attempt);
+    }
+
+    /**
+     * As {@link #call(String, boolean, Attempt)}, where a failure that {@code expected} matches is
+     * an answer the caller handles (a webhook naming a key the upstream never issued), logged with
+     * {@code outcome} and not counted as the upstream's error.
+     */
+    public <T> T call(String operation, boolean repeatable, Predicate<UpstreamFailure> expected, String outcome,
+                      Attempt<T> attempt) {
+        return retry.run(attemptNumber -> {
+            long started = System.nanoTime();
+            try {
+                T answer = once(operation, repeatable, attempt);
+                observe(operation, attemptNumber, started, null, null);
+                return answer;
+            } catch (UpstreamFailure failure) {
+                observe(operation, attemptNumber, started, failure, expected.test(failure) ? outcome : null);
+                throw failure;
+            }
+        }, refetchKeys, repeatable);
+    }
+
+    private <T> T once(String operation, boolean repeatable, Attempt<T> attempt) {
+        Duration budget = RequestBudget.remaining();
+        if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
+            throw failures.timeout().apply(operation);
+        }
+        Duration timeout = repeatable && callTimeout.compareTo(budget) < 0 ? callTimeout : budget;
+        try {
+            return attempt.send(timeout);
+        } catch (InterruptedIOException e) {
+            // The whole-call timeout and a socket read timeout both land here.
+            throw failures.timeout().apply(operation);
+        } catch (IOException e) {
+            throw failures.unreachable().apply(operation);
+        }
+    }
+
+    private void observe(String operation, int attempt, long started, UpstreamFailure failure,
+                         String expectedOutcome) {
+        Telemetry.upstreamCall(upstream, operation, started, failure == null ? 200 : failure.httpStatus(),
+                failure != null);
+        Telemetry.count(metricPrefix + "Calls");
+        var line = LOG.atInfo().addKeyValue("upstream", upstream).addKeyValue("operation", operation)
+                .addKeyValue("attempt", attempt).addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000);
+        String message = upstream + " call";
+        if (failure == null) {
+            line.addKeyValue("outcome", "ok").log(message);
+            return;
+        }
+        if (expectedOutcome != null) {
+            line.addKeyValue("outcome", expectedOutcome).log(message);
+            return;
+        }
+        Telemetry.count(metricPrefix + "Errors", "ErrorCode", failure.errorCode().orElse(failure.kind().name()));
+        line.addKeyValue("outcome", failure.kind().name()).addKeyValue("http_status", failure.httpStatus());
+        failure.logFields().forEach(line::addKeyValue);
+        line.log(message);
+    }
+}
