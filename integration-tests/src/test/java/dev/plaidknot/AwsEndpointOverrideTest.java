@@ -2,6 +2,7 @@ package dev.plaidknot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plaidknot.aws.AwsClients;
 import dev.plaidknot.support.AwsEmulator;
 import dev.plaidknot.support.ProjectFiles;
 import dev.plaidknot.local.SamTemplate;
@@ -32,8 +33,8 @@ class AwsEndpointOverrideTest {
         String table = AwsEmulator.get().createTokensTable(ProjectFiles.template());
         PROPERTIES.forEach(System::setProperty);
 
-        try (var dynamo = Wiring.AwsClients.dynamo(); var kms = Wiring.AwsClients.kms();
-             var secrets = Wiring.AwsClients.secretsManager()) {
+        try (var dynamo = AwsClients.dynamo(); var kms = AwsClients.kms();
+             var secrets = AwsClients.secretsManager()) {
             assertThat(dynamo.listTables().tableNames()).contains(table);
             assertThat(kms.listKeys().keys()).isNotNull();
             assertThat(secrets.listSecrets().secretList()).isNotNull();

@@ -1,5 +1,6 @@
 package dev.plaidknot.api;
 
+import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.upstream.RequestBudget;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -60,6 +61,7 @@ public final class ApiCall {
                             .addKeyValue("aws_request_id", e.awsRequestId());
                 }
                 case ApiError e -> line.addKeyValue("reason", e.getMessage());
+                case Refusal e -> line.addKeyValue("reason", e.getMessage());
                 case Misconfiguration e -> line.addKeyValue("reason", e.getMessage());
                 default -> line.addKeyValue("exception", failure.getClass().getName())
                         .addKeyValue("at", firstFrame(failure));

@@ -32,7 +32,7 @@ public final class CallerIdentity {
         Map<String, String> claims = context.getAuthorizer().getJwt().getClaims();
         String sub = claims == null ? null : claims.get("sub");
         if (sub == null || sub.isBlank() || sub.length() > MAX_SUB_LENGTH || sub.chars().anyMatch(Character::isISOControl)
-                || !RequestFields.isWellFormed(sub)) {
+                || !ApiRequest.isWellFormed(sub)) {
             throw ApiError.unauthorized();
         }
         return sub;

@@ -1,5 +1,6 @@
 package dev.plaidknot.api;
 
+import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.api.ApiResponses.ErrorBody;
 import dev.plaidknot.config.Misconfiguration;
@@ -30,6 +31,12 @@ public final class ErrorMapper {
     public static ErrorBody map(RuntimeException failure) {
         return switch (failure) {
             case ApiError e -> ErrorBody.of(e.status(), e.code(), e.getMessage());
+            case Refusal e -> switch (e.reason()) {
+                case NOT_FOUND -> ErrorBody.of(404, "NOT_FOUND", e.getMessage());
+                case CONFLICT -> ErrorBody.of(409, "CONFLICT", e.getMessage());
+                case INVALID -> ErrorBody.of(400, "INVALID_REQUEST", e.getMessage());
+                case UNVERIFIED -> ErrorBody.of(401, "UNAUTHORIZED", e.getMessage());
+            };
             case PlaidFailure e -> plaid(e);
             case KnotFailure e -> knot(e);
             case DependencyUnavailable e -> new ErrorBody(503, "DEPENDENCY_UNAVAILABLE",

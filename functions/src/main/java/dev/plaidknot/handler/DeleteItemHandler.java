@@ -7,34 +7,29 @@ import dev.plaidknot.Wiring;
 import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiRequest;
 import dev.plaidknot.api.ApiResponses;
-import dev.plaidknot.api.CallerIdentity;
-import dev.plaidknot.api.RequestFields;
-import dev.plaidknot.link.LinkedItems;
+import dev.plaidknot.link.ItemRemoval;
+import dev.plaidknot.plaid.PlaidGateway;
 import java.util.function.Supplier;
 
 /** {@code DELETE /items/{item_id}}: removes the item at Plaid, then its records. */
-public final class DeleteItemHandler extends HttpApiHandler {
+public class DeleteItemHandler extends HttpApiHandler {
 
-    private final Supplier<LinkedItems> items;
-
-    public DeleteItemHandler() {
-        this(Wiring.shared());
-    }
+    private final Supplier<ItemRemoval> items;
 
     public DeleteItemHandler(Wiring wiring) {
-        this.items = wiring::linkedItems;
-        wiring.buildAtInit(this.items);
+        this.items = wiring.builtAtInit(wiring::itemRemoval);
     }
 
-    public DeleteItemHandler(LinkedItems items) {
+    public DeleteItemHandler(ItemRemoval items) {
         this.items = () -> items;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return ApiCall.run("delete_item", event, context, () -> {
-            String userId = CallerIdentity.of(event);
-            String itemId = ApiRequest.pathParameter(event, "item_id", RequestFields.PLAID_ID, "a Plaid item id");
+            ApiRequest request = ApiRequest.of(event);
+            String userId = request.caller();
+            String itemId = request.pathParameter("item_id", PlaidGateway.ID_FORMAT, "a Plaid item id");
             items.get().remove(userId, itemId);
             return ApiResponses.noContent();
         });

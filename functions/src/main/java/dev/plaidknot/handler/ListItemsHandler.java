@@ -9,7 +9,6 @@ import dev.plaidknot.Wiring;
 import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiRequest;
 import dev.plaidknot.api.ApiResponses;
-import dev.plaidknot.api.CallerIdentity;
 import dev.plaidknot.vault.TokenVault.AccountView;
 import dev.plaidknot.vault.TokenVault.ItemPage;
 import dev.plaidknot.vault.TokenVault.ItemView;
@@ -17,20 +16,15 @@ import dev.plaidknot.vault.TokenVault;
 import java.util.function.Supplier;
 
 /** {@code GET /items}: the caller's items and accounts with their status, newest first. Never a token. */
-public final class ListItemsHandler extends HttpApiHandler {
+public class ListItemsHandler extends HttpApiHandler {
 
     static final int DEFAULT_PAGE = 20;
     static final int MAX_PAGE = 50;
 
     private final Supplier<TokenVault> vault;
 
-    public ListItemsHandler() {
-        this(Wiring.shared());
-    }
-
     public ListItemsHandler(Wiring wiring) {
-        this.vault = wiring::tokenVault;
-        wiring.buildAtInit(this.vault);
+        this.vault = wiring.builtAtInit(wiring::tokenVault);
     }
 
     public ListItemsHandler(TokenVault vault) {
@@ -40,9 +34,10 @@ public final class ListItemsHandler extends HttpApiHandler {
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return ApiCall.run("list_items", event, context, () -> {
-            String userId = CallerIdentity.of(event);
-            int limit = ApiRequest.intQueryParameter(event, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
-            String cursor = ApiRequest.queryParameter(event, "cursor").orElse(null);
+            ApiRequest request = ApiRequest.of(event);
+            String userId = request.caller();
+            int limit = request.intQueryParameter("limit", 1, MAX_PAGE, DEFAULT_PAGE);
+            String cursor = request.queryParameter("cursor").orElse(null);
             return ApiResponses.json(200, toJson(vault.get().listItems(userId, limit, cursor)));
         });
     }

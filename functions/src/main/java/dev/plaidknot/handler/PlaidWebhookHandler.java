@@ -8,7 +8,6 @@ import dev.plaidknot.api.ApiCall;
 import dev.plaidknot.api.ApiRequest;
 import dev.plaidknot.api.ApiResponses;
 import dev.plaidknot.json.Json;
-import dev.plaidknot.api.JsonBody;
 import dev.plaidknot.webhook.ItemWebhooks;
 import dev.plaidknot.webhook.PlaidWebhookVerifier;
 import dev.plaidknot.webhook.VerifiedWebhook;
@@ -18,19 +17,14 @@ import java.util.function.Supplier;
  * {@code POST /webhooks/plaid}: not behind the JWT authorizer, so the signature is the only
  * gate; nothing is parsed or looked up before it is verified.
  */
-public final class PlaidWebhookHandler extends HttpApiHandler {
+public class PlaidWebhookHandler extends HttpApiHandler {
 
     private final Supplier<PlaidWebhookVerifier> verifier;
     private final Supplier<ItemWebhooks> webhooks;
 
-    public PlaidWebhookHandler() {
-        this(Wiring.shared());
-    }
-
     public PlaidWebhookHandler(Wiring wiring) {
-        this.verifier = wiring::plaidWebhookVerifier;
-        this.webhooks = wiring::itemWebhooks;
-        wiring.buildAtInit(this.verifier, this.webhooks);
+        this.verifier = wiring.builtAtInit(wiring::plaidWebhookVerifier);
+        this.webhooks = wiring.builtAtInit(wiring::itemWebhooks);
     }
 
     public PlaidWebhookHandler(PlaidWebhookVerifier verifier, ItemWebhooks webhooks) {
@@ -41,10 +35,10 @@ public final class PlaidWebhookHandler extends HttpApiHandler {
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return ApiCall.run("plaid_webhook", event, context, () -> {
-            byte[] body = JsonBody.rawBytes(event);
-            VerifiedWebhook webhook = verifier.get().verify(
-                    ApiRequest.header(event, "Plaid-Verification").orElse(null), body);
-            ItemWebhooks.Outcome outcome = webhooks.get().handle(webhook, JsonBody.parseObject(body));
+            ApiRequest request = ApiRequest.of(event);
+            byte[] body = request.rawBody();
+            VerifiedWebhook webhook = verifier.get().verify(request.header("Plaid-Verification").orElse(null), body);
+            ItemWebhooks.Outcome outcome = webhooks.get().handle(webhook, ApiRequest.object(body));
             return ApiResponses.json(200, Json.fields().put("outcome", outcome.name().toLowerCase()).build());
         });
     }

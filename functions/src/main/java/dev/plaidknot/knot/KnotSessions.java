@@ -1,6 +1,8 @@
 package dev.plaidknot.knot;
 
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.domain.Refusal.AccountNotFound;
+import dev.plaidknot.domain.Refusal.AccountRevoked;
+import dev.plaidknot.domain.Refusal.NoProcessorToken;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.vault.TokenVault.AccountRef;
 import dev.plaidknot.vault.TokenVault.AccountView;
@@ -48,9 +50,9 @@ public final class KnotSessions {
     }
 
     private AccountRef chosen(String userId, String accountId) {
-        AccountRef account = vault.account(userId, accountId).orElseThrow(() -> ApiError.notFound("account"));
+        AccountRef account = vault.account(userId, accountId).orElseThrow(AccountNotFound::new);
         if ("revoked".equals(account.status())) {
-            throw new ApiError(409, "CONFLICT", "the cardholder revoked access to this account at their bank");
+            throw new AccountRevoked();
         }
         if (!"created".equals(account.processorTokenStatus())) {
             throw noToken();
@@ -58,9 +60,8 @@ public final class KnotSessions {
         return account;
     }
 
-    private static ApiError noToken() {
-        return new ApiError(409, "CONFLICT", "this account has no Knot processor token (Plaid refused it); "
-                + "retry the exchange or link the account again");
+    private static NoProcessorToken noToken() {
+        return new NoProcessorToken();
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.plaidknot.link;
 
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.domain.Refusal.ItemNotFound;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidGateway.LinkToken;
 import dev.plaidknot.plaid.PlaidGateway.LinkTokenRequest;
@@ -45,7 +45,7 @@ public final class LinkTokenService {
 
     /** Update mode for one of the caller's items: 404 when the caller has no such item. */
     public LinkToken createForUpdate(String userId, String itemId) {
-        String accessToken = vault.get().accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+        String accessToken = vault.get().accessToken(userId, itemId).orElseThrow(ItemNotFound::new);
         LinkToken token = plaid.createLinkToken(new LinkTokenRequest(
                 userId, clientName, products, countryCodes, language, webhookUrl.orElse(null), accessToken));
         Telemetry.count("LinkTokensCreated");

@@ -1,6 +1,8 @@
 package dev.plaidknot.link;
 
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.domain.Refusal.ExchangeInProgress;
+import dev.plaidknot.domain.Refusal.ItemNotFound;
+import dev.plaidknot.domain.Refusal.TokenAlreadyExchanged;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.upstream.RequestBudget;
 import dev.plaidknot.observability.Telemetry;
@@ -90,8 +92,7 @@ public final class PublicTokenExchange {
             }
             Entry entry = ((ExchangeLedger.Claim.Taken) claim).entry();
             if (!entry.userId().equals(userId)) {
-                // Someone else's link: say what Plaid would say, and nothing about theirs.
-                throw ApiError.badRequest("this public_token was already exchanged; open Link again for a new one");
+                throw TokenAlreadyExchanged.byAnotherCaller();
             }
             entry = awaitLeaseFree(tokenHash, entry);
             if (entry == null) {
@@ -100,8 +101,8 @@ public final class PublicTokenExchange {
             if (entry.completed()) {
                 ExchangeResult first = ExchangeResult.fromJson(entry.resultJson());
                 // Linked, then removed: the first answer names an item that no longer exists.
-                ItemView item = vault.item(userId, first.itemId()).orElseThrow(() -> ApiError.badRequest(
-                        "this public_token was already exchanged and its item since removed; open Link again for a new one"));
+                ItemView item = vault.item(userId, first.itemId())
+                        .orElseThrow(TokenAlreadyExchanged::itemSinceRemoved);
                 if (first.accounts().stream().noneMatch(ExchangeResult.LinkedAccount::tokenFailed)) {
                     return first;
                 }
@@ -176,8 +177,8 @@ public final class PublicTokenExchange {
         List<String> unmatched;
         List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
         try {
-            item = knownItem != null ? knownItem : vault.item(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
-            String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+            item = knownItem != null ? knownItem : vault.item(userId, itemId).orElseThrow(ItemNotFound::new);
+            String accessToken = vault.accessToken(userId, itemId).orElseThrow(ItemNotFound::new);
             if (first != null) {
                 selected = first.accounts().stream().map(a -> new PlaidAccount(a.accountId(), a.name(), a.mask(),
                         a.type(), a.subtype())).toList();
@@ -262,8 +263,8 @@ public final class PublicTokenExchange {
         return current;
     }
 
-    private static ApiError conflict() {
-        return new ApiError(409, "CONFLICT", "this public_token is being exchanged by another request; retry shortly");
+    private static ExchangeInProgress conflict() {
+        return new ExchangeInProgress();
     }
 
     private void saveOrRemove(String userId, ExchangedItem item, ExchangeRequest request, String tokenHash,

@@ -1,6 +1,6 @@
 package dev.plaidknot.link;
 
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.domain.Refusal.SandboxOnly;
 import dev.plaidknot.plaid.PlaidEnvironment;
 import dev.plaidknot.plaid.PlaidGateway;
 import java.util.List;
@@ -26,7 +26,7 @@ public final class SandboxPublicTokens {
 
     public String create() {
         if (plaid.environment() != PlaidEnvironment.SANDBOX) {
-            throw ApiError.notFound("route");
+            throw new SandboxOnly();
         }
         return plaid.createSandboxPublicToken(FIRST_PLATYPUS_BANK, products, webhookUrl.orElse(null));
     }

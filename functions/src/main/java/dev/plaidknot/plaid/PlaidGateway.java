@@ -2,12 +2,16 @@ package dev.plaidknot.plaid;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The Plaid calls this service makes, in its own terms. Every failure is a {@link PlaidFailure}
  * (or a dependency failure while fetching the keys); nothing here returns an HTTP error quietly.
  */
 public interface PlaidGateway {
+
+    /** Plaid's item and account ids: letters and digits (plus - and _ for our own test ids). */
+    Pattern ID_FORMAT = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     LinkToken createLinkToken(LinkTokenRequest request);
 

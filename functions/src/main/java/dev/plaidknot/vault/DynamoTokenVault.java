@@ -1,6 +1,6 @@
 package dev.plaidknot.vault;
 
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.domain.Refusal.UnknownCursor;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -472,10 +472,10 @@ public final class DynamoTokenVault implements TokenVault {
         try {
             itemsSk = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("cursor is not one this API returned");
+            throw new UnknownCursor();
         }
         if (!CURSOR.matcher(itemsSk).matches()) {
-            throw ApiError.badRequest("cursor is not one this API returned");
+            throw new UnknownCursor();
         }
         String itemId = itemsSk.substring(itemsSk.indexOf('#') + 1);
         // Rebuilt from the caller's own key: a cursor cannot lead into another user's partition.

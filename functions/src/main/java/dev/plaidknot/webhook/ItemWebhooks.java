@@ -2,7 +2,6 @@ package dev.plaidknot.webhook;
 
 import com.google.gson.JsonObject;
 import dev.plaidknot.json.Json;
-import dev.plaidknot.api.RequestFields;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.TokenVault.StatusEvent;
 import dev.plaidknot.vault.TokenVault;
@@ -118,6 +117,6 @@ public final class ItemWebhooks {
     }
 
     private static String id(JsonObject node, String field) {
-        return Json.text(node, field).filter(value -> RequestFields.PLAID_ID.matcher(value).matches()).orElse(null);
+        return Json.text(node, field).filter(value -> PlaidGateway.ID_FORMAT.matcher(value).matches()).orElse(null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.plaidknot.webhook;
 
+import dev.plaidknot.domain.Refusal.WebhookNotVerified;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -8,7 +9,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.plaidknot.api.ApiError;
 import dev.plaidknot.plaid.PlaidGateway.WebhookKey;
 import dev.plaidknot.plaid.PlaidGateway;
 import java.security.MessageDigest;
@@ -205,7 +205,7 @@ public final class PlaidWebhookVerifier {
         }
     }
 
-    private static ApiError rejected() {
-        return new ApiError(401, "UNAUTHORIZED", "webhook verification failed");
+    private static WebhookNotVerified rejected() {
+        return new WebhookNotVerified();
     }
 }

@@ -3,7 +3,8 @@ package dev.plaidknot.knot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.api.ErrorMapper;
+import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.testing.FakeKnotGateway;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.vault.TokenVault.NewAccount;
@@ -58,9 +59,9 @@ class KnotSessionsTest {
         assertThat(knot.requests.getLast().processorToken()).isEqualTo("processor-old");
 
         assertThatThrownBy(() -> sessions.create("bob", "card-1", Optional.of("old-checking")))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(ErrorMapper.map(e).status()).isEqualTo(404));
         assertThatThrownBy(() -> sessions.create("alice", "card-1", Optional.of("new-failed")))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(ErrorMapper.map(e).status()).isEqualTo(409));
         assertThat(knot.requests).hasSize(1);
     }
 

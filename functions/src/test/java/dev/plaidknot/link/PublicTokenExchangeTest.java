@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.api.ErrorMapper;
+import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.json.Json;
 import dev.plaidknot.plaid.PlaidFailure;
@@ -147,8 +148,8 @@ class PublicTokenExchangeTest {
         exchange.exchange("user-1", request(publicToken, List.of()));
 
         assertThatThrownBy(() -> exchange.exchange("user-2", request(publicToken, List.of())))
-                .isInstanceOfSatisfying(ApiError.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
+                .isInstanceOfSatisfying(Refusal.class, e -> {
+                    assertThat(ErrorMapper.map(e).status()).isEqualTo(400);
                     assertThat(e.getMessage()).doesNotContain("item");
                 });
     }

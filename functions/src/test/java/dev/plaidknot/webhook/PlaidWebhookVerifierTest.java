@@ -11,7 +11,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.api.ErrorMapper;
+import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.plaid.PlaidGateway.WebhookKey;
 import dev.plaidknot.testing.FakePlaidGateway;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class PlaidWebhookVerifierTest {
 
     private void assertRejected(String header, byte[] body) {
         assertThatThrownBy(() -> verifier.verify(header, body))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(401));
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(ErrorMapper.map(e).status()).isEqualTo(401));
     }
 
     @Test

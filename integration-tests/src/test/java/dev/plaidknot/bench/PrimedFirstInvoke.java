@@ -2,8 +2,8 @@ package dev.plaidknot.bench;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plaidknot.Wiring;
-import dev.plaidknot.snapstart.SnapStartPriming;
+import dev.plaidknot.startup.ExecutionEnvironment;
+import dev.plaidknot.startup.SnapStartHooks;
 import dev.plaidknot.testing.LambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +34,7 @@ public final class PrimedFirstInvoke {
         ObjectMapper json = new ObjectMapper();
         json.readTree("{\"statusCode\":200}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).path("statusCode").asInt();
         new LambdaContext();
-        SnapStartPriming hooks = new SnapStartPriming(Wiring.shared());
+        SnapStartHooks hooks = ExecutionEnvironment.snapStartHooks();
         long priming = System.nanoTime();
         hooks.beforeCheckpoint(null);
         System.err.println("PRIMING_US " + (System.nanoTime() - priming) / 1_000);

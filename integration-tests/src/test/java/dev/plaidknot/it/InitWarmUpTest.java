@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
+import dev.plaidknot.startup.BuiltResources;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.DeleteItemHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
@@ -49,11 +50,12 @@ class InitWarmUpTest {
     @Test
     void on_demand_init_fetches_the_key_and_opens_a_connection_and_the_first_request_uses_the_key() throws Exception {
         try (TestRig rig = new TestRig()) {
-            Wiring wiring = countingWiring(rig, startedAs("on-demand"));
+            BuiltResources resources = new BuiltResources("on-demand");
+            Wiring wiring = countingWiring(rig, startedAs("on-demand"), resources);
 
             var handler = new CreateLinkTokenHandler(wiring);
 
-            assertThat(wiring.awaitInitWarmUp(BOUND)).isTrue();
+            assertThat(resources.awaitInitWarmUp(BOUND)).isTrue();
             assertThat(secretFetches).as("the Plaid key, fetched during init").hasValue(1);
             assertThat(otherAwsCalls).hasValue(0);
             // One request to Plaid's root (the connection), no API call, no keys.
@@ -73,9 +75,10 @@ class InitWarmUpTest {
             for (var build : java.util.List.<java.util.function.Function<Wiring, ?>>of(ExchangePublicTokenHandler::new,
                     ListItemsHandler::new, DeleteItemHandler::new, PlaidWebhookHandler::new,
                     SandboxPublicTokenHandler::new, KnotSessionHandler::new)) {
-                Wiring wiring = countingWiring(rig, startedAs("on-demand"));
+                BuiltResources resources = new BuiltResources("on-demand");
+                Wiring wiring = countingWiring(rig, startedAs("on-demand"), resources);
                 build.apply(wiring);
-                assertThat(wiring.awaitInitWarmUp(BOUND)).isTrue();
+                assertThat(resources.awaitInitWarmUp(BOUND)).isTrue();
             }
 
             // Plaid's key for the four functions that call Plaid, Knot's for the Knot session (the item list holds
@@ -92,13 +95,14 @@ class InitWarmUpTest {
     void snap_start_init_builds_the_secrets_client_but_fetches_no_key_and_calls_nothing_before_the_snapshot()
             throws Exception {
         try (TestRig rig = new TestRig()) {
-            Wiring wiring = countingWiring(rig, startedAs("snap-start"));
+            BuiltResources resources = new BuiltResources("snap-start");
+            Wiring wiring = countingWiring(rig, startedAs("snap-start"), resources);
 
             new ExchangePublicTokenHandler(wiring);
             new CreateLinkTokenHandler(wiring);
             new KnotSessionHandler(wiring);
 
-            assertThat(wiring.awaitInitWarmUp(BOUND)).isTrue();
+            assertThat(resources.awaitInitWarmUp(BOUND)).isTrue();
             // Built with the gateways, so the snapshot holds it and the restore hook only fetches.
             assertThat(secretsClientsBuilt).hasValue(1);
             assertThat(secretFetches).as("a snapshot holds no key").hasValue(0);
@@ -113,12 +117,13 @@ class InitWarmUpTest {
         try (TestRig rig = new TestRig(); LogCapture logs = new LogCapture()) {
             AtomicBoolean secretsManagerDown = new AtomicBoolean(true);
             Map<String, String> settings = new HashMap<>(startedAs("on-demand"));
+            BuiltResources resources = new BuiltResources("on-demand");
             Wiring wiring = rig.wiring(settings,
                     () -> AwsFaults.secretsManager(rig.aws, request -> secretsManagerDown.get(), AwsFaults::connectionRefused),
-                    () -> rig.dynamo, () -> rig.kms);
+                    () -> rig.dynamo, () -> rig.kms, resources);
 
             var handler = new CreateLinkTokenHandler(wiring);
-            assertThat(wiring.awaitInitWarmUp(BOUND)).as("a failing step ends the warm-up, never init").isTrue();
+            assertThat(resources.awaitInitWarmUp(BOUND)).as("a failing step ends the warm-up, never init").isTrue();
 
             APIGatewayV2HTTPResponse failed = call(handler);
             assertThat(failed.getStatusCode()).isEqualTo(503);
@@ -134,12 +139,12 @@ class InitWarmUpTest {
     }
 
     /** Real clients on the emulator, counting Secrets Manager clients built, key fetches, and every other AWS call. */
-    private Wiring countingWiring(TestRig rig, Map<String, String> settings) {
+    private Wiring countingWiring(TestRig rig, Map<String, String> settings, BuiltResources resources) {
         return rig.wiring(settings, () -> {
             secretsClientsBuilt.incrementAndGet();
             return rig.aws.client(SecretsManagerClient.builder(), true, AwsFaults.countingCalls(secretFetches));
         }, () -> rig.aws.client(DynamoDbClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)),
-                () -> rig.aws.client(KmsClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)));
+                () -> rig.aws.client(KmsClient.builder(), true, AwsFaults.countingCalls(otherAwsCalls)), resources);
     }
 
     private static APIGatewayV2HTTPResponse call(CreateLinkTokenHandler handler) {

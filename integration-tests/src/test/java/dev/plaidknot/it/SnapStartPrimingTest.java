@@ -10,7 +10,9 @@ import dev.plaidknot.handler.KnotSessionHandler;
 import dev.plaidknot.handler.ListItemsHandler;
 import dev.plaidknot.handler.PlaidWebhookHandler;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
-import dev.plaidknot.snapstart.SnapStartPriming;
+import dev.plaidknot.startup.BuiltResources;
+import dev.plaidknot.startup.PrimingWalk;
+import dev.plaidknot.startup.SnapStartHooks;
 import dev.plaidknot.support.AwsFaults;
 import dev.plaidknot.support.TestRig;
 import dev.plaidknot.testing.ApiEvents;
@@ -34,11 +36,12 @@ class SnapStartPrimingTest {
         try (TestRig rig = new TestRig()) {
             AtomicInteger awsCalls = new AtomicInteger();
             AtomicInteger secretFetches = new AtomicInteger();
+            BuiltResources resources = new BuiltResources(null);
             Wiring wiring = rig.wiring(Map.of("SECRET_CACHE_SECONDS", "3600"),
                     () -> rig.aws.client(SecretsManagerClient.builder(), true, AwsFaults.countingCalls(awsCalls),
                             AwsFaults.countingCalls(secretFetches)),
                     () -> rig.aws.client(DynamoDbClient.builder(), true, AwsFaults.countingCalls(awsCalls)),
-                    () -> rig.aws.client(KmsClient.builder(), true, AwsFaults.countingCalls(awsCalls)));
+                    () -> rig.aws.client(KmsClient.builder(), true, AwsFaults.countingCalls(awsCalls)), resources);
             // What Lambda's init does before the snapshot: every handler built, then the hooks.
             var exchange = new ExchangePublicTokenHandler(wiring);
             new CreateLinkTokenHandler(wiring);
@@ -51,9 +54,9 @@ class SnapStartPrimingTest {
             int knotCalls = rig.knot.calls();
             int records = rig.allRecords().size();
 
-            SnapStartPriming priming = new SnapStartPriming(wiring);
+            SnapStartHooks priming = new SnapStartHooks(wiring, resources, null);
             priming.beforeCheckpoint(null);
-            SnapStartPriming.PrimingReport report = priming.prime();
+            PrimingWalk.PrimingReport report = new PrimingWalk(wiring).prime();
 
             assertThat(report.unexpected()).isEmpty();
             assertThat(awsCalls).as("AWS calls while priming").hasValue(0);

@@ -77,9 +77,16 @@ public final class TestRig implements AutoCloseable {
 
     public Wiring wiring(Map<String, String> overrides, Supplier<SecretsManagerClient> secretsManager,
                          Supplier<DynamoDbClient> dynamoDb, Supplier<KmsClient> keys) {
+        return wiring(overrides, secretsManager, dynamoDb, keys, Wiring.Listener.NONE);
+    }
+
+    /** A wiring whose builds {@code listener} hears of, as a deployed function's cold-start machinery does. */
+    public Wiring wiring(Map<String, String> overrides, Supplier<SecretsManagerClient> secretsManager,
+                         Supplier<DynamoDbClient> dynamoDb, Supplier<KmsClient> keys, Wiring.Listener listener) {
         Map<String, String> env = environment();
         env.putAll(overrides);
-        return new Wiring(new Settings(env), secretsManager, dynamoDb, keys);
+        Settings settings = new Settings(env);
+        return new Wiring(settings, Wiring.Backends.aws(settings, secretsManager, dynamoDb, keys), listener);
     }
 
     /** Every record stored for this user. */

@@ -1,4 +1,4 @@
-package dev.plaidknot.snapstart;
+package dev.plaidknot.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,8 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
 import dev.plaidknot.Wiring;
+import dev.plaidknot.startup.standin.LoopbackUpstreams;
+import dev.plaidknot.startup.standin.PrimingAnswers;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
@@ -23,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The priming walk against the loopback stand-in: every step ends as a real request would, quietly. */
-class LoopbackPrimingTest {
+class PrimingWalkTest {
 
     /** A wiring whose every upstream is unreachable: priming must not need any of them. */
     private static Wiring unreachable() {
@@ -42,7 +44,7 @@ class LoopbackPrimingTest {
 
     @Test
     void every_step_of_the_walk_ends_as_expected() {
-        SnapStartPriming.PrimingReport report = new SnapStartPriming(unreachable()).prime();
+        PrimingWalk.PrimingReport report = new PrimingWalk(unreachable()).prime();
 
         assertThat(report.unexpected()).isEmpty();
         assertThat(report.steps()).isEqualTo(10);
@@ -52,18 +54,18 @@ class LoopbackPrimingTest {
     void the_functions_own_route_is_walked_again_and_no_other() {
         String handler = CreateLinkTokenHandler.class.getName() + "::handleRequest";
 
-        SnapStartPriming.PrimingReport report = new SnapStartPriming(unreachable(), handler).prime();
+        PrimingWalk.PrimingReport report = new PrimingWalk(unreachable(), handler).prime();
 
         assertThat(report.unexpected()).isEmpty();
         // the link token's two steps (a new item, update mode) once more per repeat; the repeats
         // stop at their count or their time budget, whichever comes first (the first always runs)
         int repeatedSteps = report.steps() - 10;
-        assertThat(repeatedSteps).isPositive().isEven().isLessThanOrEqualTo(2 * SnapStartPriming.OWN_ROUTE_REPEATS);
+        assertThat(repeatedSteps).isPositive().isEven().isLessThanOrEqualTo(2 * PrimingWalk.OWN_ROUTE_REPEATS);
     }
 
     @Test
     void a_handler_priming_does_not_know_gets_the_walk_once() {
-        SnapStartPriming.PrimingReport report = new SnapStartPriming(unreachable(), "example.Other::handleRequest").prime();
+        PrimingWalk.PrimingReport report = new PrimingWalk(unreachable(), "example.Other::handleRequest").prime();
 
         assertThat(report.unexpected()).isEmpty();
         assertThat(report.steps()).isEqualTo(10);
@@ -73,7 +75,7 @@ class LoopbackPrimingTest {
     void the_walk_fetches_each_key_through_a_secrets_manager_client_from_the_stand_in() {
         List<String> fetched = new CopyOnWriteArrayList<>();
 
-        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes(unreachable(), "", request -> {
+        PrimingWalk.PrimingReport report = PrimingWalk.walkRoutes(unreachable(), "", request -> {
             if (request.header("x-amz-target").equals("secretsmanager.GetSecretValue")) {
                 fetched.add(request.body());
             }
@@ -89,7 +91,7 @@ class LoopbackPrimingTest {
     void the_walk_finds_the_priming_item_where_a_cardholders_linked_item_would_be() {
         List<LoopbackUpstreams.Request> asked = new CopyOnWriteArrayList<>();
 
-        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes(unreachable(), "", request -> {
+        PrimingWalk.PrimingReport report = PrimingWalk.walkRoutes(unreachable(), "", request -> {
             asked.add(request);
             return PrimingAnswers.answer(request);
         });
@@ -113,7 +115,7 @@ class LoopbackPrimingTest {
         Wiring function = unreachable(Map.of("PLAID_WEBHOOK_URL", "https://api.example/webhooks/plaid",
                 "PLAID_PRODUCTS", "auth,transactions", "PLAID_COUNTRY_CODES", "US,CA", "PLAID_LANGUAGE", "fr"));
 
-        SnapStartPriming.PrimingReport report = SnapStartPriming.walkRoutes(function, "", request -> {
+        PrimingWalk.PrimingReport report = PrimingWalk.walkRoutes(function, "", request -> {
             asked.add(request);
             return PrimingAnswers.answer(request);
         });
@@ -134,7 +136,7 @@ class LoopbackPrimingTest {
     void a_function_misconfigured_for_plaid_has_its_walk_reported_not_thrown() {
         Wiring function = unreachable(Map.of("PLAID_PRODUCTS", "teleport"));
 
-        SnapStartPriming.PrimingReport report = new SnapStartPriming(function, "").prime();
+        PrimingWalk.PrimingReport report = new PrimingWalk(function, "").prime();
 
         // its link tokens fail as its cardholders' requests will: a 500 naming the setting
         assertThat(report.unexpected()).contains("link token: 500").doesNotContain("exchange: 500");
@@ -167,7 +169,7 @@ class LoopbackPrimingTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             // with repeats: the discarded lines are built on every one of them
-            new SnapStartPriming(unreachable(), SandboxPublicTokenHandler.class.getName() + "::handleRequest").prime();
+            new PrimingWalk(unreachable(), SandboxPublicTokenHandler.class.getName() + "::handleRequest").prime();
         } finally {
             System.setOut(original);
         }

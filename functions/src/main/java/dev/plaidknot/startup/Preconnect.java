@@ -1,4 +1,4 @@
-package dev.plaidknot.snapstart;
+package dev.plaidknot.startup;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.plaidknot.snapstart;
+package dev.plaidknot.startup.standin;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -17,20 +17,21 @@ import java.util.function.Function;
 /**
  * A throwaway HTTP/1.1 responder on 127.0.0.1 that stands in for Plaid, Knot and the AWS APIs
  * while priming, so every client runs its real code (serialization, request signing, the HTTP
- * client, response parsing) and nothing leaves the machine: nothing anywhere can change.
+ * client, response parsing) and nothing leaves the machine: nothing anywhere can change. It reads
+ * only what the clients send (one request per line of headers, a content length), not HTTP at large.
  */
-final class LoopbackUpstreams implements AutoCloseable {
+public final class LoopbackUpstreams implements AutoCloseable {
 
     /** One request as the stand-in saw it. */
-    record Request(String method, String path, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Request(String method, String path, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
         }
     }
 
     /** A status, a JSON body, and any headers beyond the content type and length. */
-    record Answer(int status, String body, Map<String, String> headers) {
-        Answer(int status, String body) {
+    public record Answer(int status, String body, Map<String, String> headers) {
+        public Answer(int status, String body) {
             this(status, body, Map.of());
         }
     }
@@ -41,13 +42,13 @@ final class LoopbackUpstreams implements AutoCloseable {
     private final Function<Request, Answer> answers;
     private final Thread acceptor;
 
-    LoopbackUpstreams(Function<Request, Answer> answers) throws IOException {
+    public LoopbackUpstreams(Function<Request, Answer> answers) throws IOException {
         this.answers = answers;
         this.socket = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         this.acceptor = Thread.ofPlatform().daemon().name("priming-loopback").start(this::accept);
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + socket.getLocalPort());
     }
 

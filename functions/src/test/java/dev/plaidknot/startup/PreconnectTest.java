@@ -1,5 +1,6 @@
-package dev.plaidknot.snapstart;
+package dev.plaidknot.startup;
 
+import dev.plaidknot.startup.standin.LoopbackUpstreams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -3,7 +3,8 @@ package dev.plaidknot.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.api.ErrorMapper;
+import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.testing.FakePlaidGateway;
@@ -12,11 +13,11 @@ import dev.plaidknot.vault.TokenVault.NewItem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class LinkedItemsTest {
+class ItemRemovalTest {
 
     private final FakePlaidGateway plaid = new FakePlaidGateway();
     private final InMemoryTokenVault vault = new InMemoryTokenVault();
-    private final LinkedItems items = new LinkedItems(plaid, vault);
+    private final ItemRemoval items = new ItemRemoval(plaid, vault);
 
     @BeforeEach
     void item() {
@@ -34,7 +35,7 @@ class LinkedItemsTest {
     @Test
     void another_users_item_is_not_found_and_plaid_is_not_called() {
         assertThatThrownBy(() -> items.remove("bob", "item1"))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(ErrorMapper.map(e).status()).isEqualTo(404));
         assertThat(plaid.calls).isEmpty();
         assertThat(vault.items).containsKey("item1");
     }

@@ -1,6 +1,6 @@
 package dev.plaidknot.link;
 
-import dev.plaidknot.api.ApiError;
+import dev.plaidknot.domain.Refusal.ItemNotFound;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway;
@@ -9,14 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Undoing a user's link to their bank: at Plaid first, then here. */
-public final class LinkedItems {
+public final class ItemRemoval {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LinkedItems.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ItemRemoval.class);
 
     private final PlaidGateway plaid;
     private final TokenVault vault;
 
-    public LinkedItems(PlaidGateway plaid, TokenVault vault) {
+    public ItemRemoval(PlaidGateway plaid, TokenVault vault) {
         this.plaid = plaid;
         this.vault = vault;
     }
@@ -27,7 +27,7 @@ public final class LinkedItems {
      * if Plaid has already forgotten the item, the records go anyway.
      */
     public void remove(String userId, String itemId) {
-        String accessToken = vault.accessToken(userId, itemId).orElseThrow(() -> ApiError.notFound("item"));
+        String accessToken = vault.accessToken(userId, itemId).orElseThrow(ItemNotFound::new);
         try {
             plaid.removeItem(accessToken);
         } catch (PlaidFailure failure) {

@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-class JsonBodyTest {
+class ApiRequestTest {
 
     private static APIGatewayV2HTTPEvent body(String body, boolean base64) {
         return APIGatewayV2HTTPEvent.builder().withBody(body).withIsBase64Encoded(base64).build();
     }
 
     private static void assertRejected(APIGatewayV2HTTPEvent event, int status, String messagePart) {
-        assertThatThrownBy(() -> JsonBody.parseRequired(event))
+        assertThatThrownBy(() -> parseRequired(event))
                 .isInstanceOfSatisfying(ApiError.class, e -> {
                     assertThat(e.status()).isEqualTo(status);
                     assertThat(e.getMessage()).contains(messagePart);
@@ -24,22 +24,22 @@ class JsonBodyTest {
 
     @Test
     void reads_plain_and_base64_bodies() {
-        assertThat(JsonBody.parseRequired(body("{\"a\":1}", false)).get("a").getAsInt()).isEqualTo(1);
+        assertThat(ApiRequest.of(body("{\"a\":1}", false)).body().json().get("a").getAsInt()).isEqualTo(1);
         String encoded = Base64.getEncoder().encodeToString("{\"a\":2}".getBytes(StandardCharsets.UTF_8));
-        assertThat(JsonBody.parseRequired(body(encoded, true)).get("a").getAsInt()).isEqualTo(2);
+        assertThat(ApiRequest.of(body(encoded, true)).body().json().get("a").getAsInt()).isEqualTo(2);
     }
 
     @Test
     void an_absent_body_is_empty_where_optional_and_400_where_required() {
-        assertThat(JsonBody.parseOptional(body(null, false)).size()).isZero();
-        assertThat(JsonBody.parseOptional(body("  \n", false)).size()).isZero();
+        assertThat(ApiRequest.of(body(null, false)).optionalBody().json().size()).isZero();
+        assertThat(ApiRequest.of(body("  \n", false)).optionalBody().json().size()).isZero();
         assertRejected(body(null, false), 400, "required");
     }
 
     @Test
     void malformed_json_is_located_but_not_quoted() {
         String secretish = "public-sandbox-11111111-2222-4333-8444-555555555555";
-        assertThatThrownBy(() -> JsonBody.parseRequired(body("{\"public_token\": \"" + secretish + "\" oops}", false)))
+        assertThatThrownBy(() -> parseRequired(body("{\"public_token\": \"" + secretish + "\" oops}", false)))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.getMessage())
                         .contains("not valid JSON").contains("line 1").doesNotContain(secretish).doesNotContain("oops"));
     }
@@ -55,8 +55,8 @@ class JsonBodyTest {
     @Test
     void deep_nesting_and_oversized_bodies_are_refused() {
         assertRejected(body("{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}", false), 400, "nested too deeply");
-        assertRejected(body("{\"a\":\"" + "x".repeat(JsonBody.MAX_BYTES) + "\"}", false), 413, "larger than");
-        String encoded = Base64.getEncoder().encodeToString(("{\"a\":\"" + "x".repeat(JsonBody.MAX_BYTES) + "\"}")
+        assertRejected(body("{\"a\":\"" + "x".repeat(ApiRequest.MAX_BODY_BYTES) + "\"}", false), 413, "larger than");
+        String encoded = Base64.getEncoder().encodeToString(("{\"a\":\"" + "x".repeat(ApiRequest.MAX_BODY_BYTES) + "\"}")
                 .getBytes(StandardCharsets.UTF_8));
         assertRejected(body(encoded, true), 413, "larger than");
     }
@@ -66,5 +66,9 @@ class JsonBodyTest {
         assertRejected(body("***", true), 400, "base64");
         byte[] invalidUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'};
         assertRejected(body(Base64.getEncoder().encodeToString(invalidUtf8), true), 400, "JSON");
+    }
+
+    private static void parseRequired(APIGatewayV2HTTPEvent event) {
+        ApiRequest.of(event).body();
     }
 }

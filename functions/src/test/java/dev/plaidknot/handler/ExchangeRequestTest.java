@@ -1,4 +1,4 @@
-package dev.plaidknot.link;
+package dev.plaidknot.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import dev.plaidknot.api.ApiError;
 import dev.plaidknot.json.Json;
+import dev.plaidknot.link.ExchangeRequest;
 import org.junit.jupiter.api.Test;
 
 class ExchangeRequestTest {
@@ -18,7 +19,7 @@ class ExchangeRequestTest {
 
     @Test
     void reads_what_link_on_success_gives() throws Exception {
-        ExchangeRequest request = ExchangeRequest.parse(json("""
+        ExchangeRequest request = ExchangePublicTokenHandler.read(json("""
                 {"public_token":"%s",
                  "accounts":[{"id":"acc1","name":"Plaid Checking","mask":"0000","type":"depository",
                               "subtype":"checking","verification_status":null},{"id":"acc2"}],
@@ -34,7 +35,7 @@ class ExchangeRequestTest {
 
     @Test
     void accounts_and_institution_are_optional() throws Exception {
-        ExchangeRequest request = ExchangeRequest.parse(json("{\"public_token\":\"" + TOKEN + "\",\"accounts\":null}"));
+        ExchangeRequest request = ExchangePublicTokenHandler.read(json("{\"public_token\":\"" + TOKEN + "\",\"accounts\":null}"));
         assertThat(request.selectedAccountIds()).isEmpty();
         assertThat(request.institutionId()).isEmpty();
     }
@@ -65,7 +66,7 @@ class ExchangeRequestTest {
 
     private static void assertRejected(String body, String message) throws Exception {
         JsonObject node = json(body);
-        assertThatThrownBy(() -> ExchangeRequest.parse(node))
+        assertThatThrownBy(() -> ExchangePublicTokenHandler.read(node))
                 .isInstanceOfSatisfying(ApiError.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).contains(message);

@@ -1,4 +1,4 @@
-package dev.plaidknot.snapstart;
+package dev.plaidknot.startup.standin;
 
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -15,9 +15,9 @@ import java.util.TreeMap;
  * compiled has met the fields and nulls of a real event: a bare event left branches that the
  * first real request took, and the JIT threw that code away on it.
  */
-final class PrimingEvents {
+public final class PrimingEvents {
 
-    static final String CALLER = "priming-user";
+    public static final String CALLER = "priming-user";
     private static final String HOST = "priming.execute-api.us-east-1.amazonaws.com";
     private static final String USER_AGENT = "Mozilla/5.0 (priming)";
 
@@ -25,7 +25,7 @@ final class PrimingEvents {
     }
 
     /** An event from a signed-in caller (a verified JWT's {@code sub}), as every route but the webhook has. */
-    static byte[] fromCaller(String routeKey, String path, Map<String, String> pathParameters,
+    public static byte[] fromCaller(String routeKey, String path, Map<String, String> pathParameters,
                              Map<String, String> query, String body) {
         JsonObject claims = Json.fields().put("auth_time", "1700000000").put("client_id", "priming")
                 .put("event_id", "priming").put("exp", "1700003600").put("iat", "1700000000")
@@ -42,7 +42,7 @@ final class PrimingEvents {
     }
 
     /** An event with no JWT, as Plaid's webhooks arrive. */
-    static byte[] anonymous(String routeKey, String path, Map<String, String> headers, String body) {
+    public static byte[] anonymous(String routeKey, String path, Map<String, String> headers, String body) {
         return event(routeKey, path, Map.of(), Map.of(), headers, null, body);
     }
 

@@ -1,6 +1,6 @@
-package dev.plaidknot.snapstart;
+package dev.plaidknot.startup;
 
-import static dev.plaidknot.snapstart.PrimingEvents.fromCaller;
+import static dev.plaidknot.startup.standin.PrimingEvents.fromCaller;
 
 import dev.plaidknot.Wiring;
 import dev.plaidknot.api.ApiResponses;
@@ -18,6 +18,10 @@ import dev.plaidknot.handler.SandboxPublicTokenHandler;
 import dev.plaidknot.observability.QuietLogs;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.startup.standin.LoopbackUpstreams;
+import dev.plaidknot.startup.standin.PrimingAnswers;
+import dev.plaidknot.startup.standin.PrimingEvents;
+import dev.plaidknot.startup.standin.StandInWiring;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,43 +33,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.crac.Context;
-import org.crac.Core;
-import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SnapStart hooks. Before the snapshot: every route once through its handler's own entry, and the
- * function's own route up to {@value #OWN_ROUTE_REPEATS} times more (3 s at most), on a twin of the
- * wiring whose real clients (plaid-java over OkHttp, Knot's client, the Secrets Manager, DynamoDB
- * and KMS clients with request signing) point at a loopback stand-in on 127.0.0.1 with made-up keys
- * (fetched from it as the restore hook fetches the real ones), so a restored
- * environment does not pay class loading, call-site linking and first-use costs on a cardholder's
- * request. Nothing here reaches Plaid, Knot or AWS, writes anything anywhere, or puts a log or
- * metric line that could read as a real request. Then the AWS credentials of the function's own
- * clients are resolved (no AWS call), so a restore does not build the SDK's default chain, and the
- * Plaid client's operations for every host its keys could pick (no key, no call). After restore:
- * fetch the keys again (a cached key is never trusted across a snapshot), in the hook rather than
- * on the first request; resolve the AWS credentials; open a connection to Plaid's and Knot's hosts
- * (a handshake on the first request is the largest cost left there); and count the restore as a
- * cold start.
+ * SnapStart priming: before the snapshot, every route once through its handler's own entry, and
+ * the function's own route up to {@value #OWN_ROUTE_REPEATS} times more (within
+ * {@link #OWN_ROUTE_BUDGET}), on a twin of the wiring whose real clients (plaid-java over OkHttp,
+ * Knot's client, the Secrets Manager, DynamoDB and KMS clients with request signing) point at a
+ * loopback stand-in with made-up keys ({@link StandInWiring}). So a restored environment does not
+ * pay class loading, call-site linking and first-use costs on a cardholder's request. Nothing here
+ * reaches Plaid, Knot or AWS, writes anything anywhere, or puts a log or metric line that could
+ * read as a real request.
  */
-public final class SnapStartPriming implements Resource {
+public final class PrimingWalk {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PrimingWalk.class);
 
     /**
      * Further walks of the function's own route after the whole walk, so the JIT has compiled its
-     * path before the snapshot: 1–3 s more priming (loopback answers), which took the link
-     * token's first request after a restore from about 8 to 5 ms (medians of 7–9 restored JVMs,
-     * several runs; README). With one walk a restored environment starts in the interpreter and
-     * takes some hundreds of requests to reach compiled speed. 500 did no better than 200.
+     * path before the snapshot: with one walk a restored environment starts in the interpreter and
+     * takes some hundreds of requests to reach compiled speed. What more repeats bought is in the
+     * performance notes.
      */
     static final int OWN_ROUTE_REPEATS = 200;
     /**
-     * A bound on the repeats' time, whatever the route and the CPU: 200 exchanges took 7.4 s on the
-     * benchmark's machine (each is a dozen loopback calls), and a 1 GB Lambda has about 0.6 of a vCPU.
+     * A bound on the repeats' time, whatever the route and the CPU: an exchange is a dozen loopback
+     * calls, and a small Lambda has a fraction of a vCPU.
      */
     static final Duration OWN_ROUTE_BUDGET = Duration.ofSeconds(3);
 
@@ -73,35 +67,13 @@ public final class SnapStartPriming implements Resource {
     /** The handler class this function runs (Lambda's {@code _HANDLER}, its method dropped); may match none. */
     private final String ownHandler;
 
-    public SnapStartPriming(Wiring wiring) {
+    public PrimingWalk(Wiring wiring) {
         this(wiring, System.getenv("_HANDLER"));
     }
 
-    public SnapStartPriming(Wiring wiring, String handler) {
+    public PrimingWalk(Wiring wiring, String handler) {
         this.wiring = wiring;
         this.ownHandler = handler == null ? "" : handler.split("::")[0];
-    }
-
-    /** Registers the hooks with the runtime; a JVM without CRaC ignores them. */
-    public static SnapStartPriming register(Wiring wiring) {
-        SnapStartPriming priming = new SnapStartPriming(wiring);
-        Core.getGlobalContext().register(priming);
-        return priming;
-    }
-
-    @Override
-    public void beforeCheckpoint(Context<? extends Resource> context) {
-        prime();
-        wiring.resolveAwsCredentials();
-        wiring.resolvePlaidOperations();
-    }
-
-    @Override
-    public void afterRestore(Context<? extends Resource> context) {
-        wiring.refetchSecrets();
-        wiring.resolveAwsCredentials();
-        wiring.openUpstreamConnections();
-        Telemetry.restored();
     }
 
     /** The request path without its network calls; safe to run any number of times. */
@@ -154,11 +126,11 @@ public final class SnapStartPriming implements Resource {
         List<String> unexpected = new ArrayList<>();
         int steps = 0;
         try (LoopbackUpstreams loopback = new LoopbackUpstreams(answers)) {
-            Wiring twin = wiring.primingTwin(loopback.uri());
+            Wiring twin = StandInWiring.twinOf(wiring.settings(), loopback.uri());
             List<Built> own = new ArrayList<>();
             for (Step step : walk()) {
                 Built built = new Built(step, step.handler().apply(twin));
-                if (built.handler().getClass().getName().equals(ownHandler)) {
+                if (runs(built.handler(), ownHandler)) {
                     own.add(built);
                 }
                 steps++;
@@ -178,6 +150,21 @@ public final class SnapStartPriming implements Resource {
             LOG.atWarn().addKeyValue("steps", unexpected).log("priming steps ended unexpectedly");
         }
         return new PrimingReport(steps, List.copyOf(unexpected));
+    }
+
+    /**
+     * Whether this function runs that handler: Lambda names the entry class, which is the route's
+     * handler or extends it.
+     */
+    private static boolean runs(HttpApiHandler handler, String ownHandler) {
+        if (ownHandler.isEmpty()) {
+            return false;
+        }
+        try {
+            return handler.getClass().isAssignableFrom(Class.forName(ownHandler, false, PrimingWalk.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** A step with its handler, built once as Lambda builds a function's handler once. */

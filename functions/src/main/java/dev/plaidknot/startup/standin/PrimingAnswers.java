@@ -1,4 +1,4 @@
-package dev.plaidknot.snapstart;
+package dev.plaidknot.startup.standin;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -10,8 +10,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.plaidknot.snapstart.LoopbackUpstreams.Answer;
-import dev.plaidknot.snapstart.LoopbackUpstreams.Request;
+import dev.plaidknot.startup.standin.LoopbackUpstreams.Answer;
+import dev.plaidknot.startup.standin.LoopbackUpstreams.Request;
 import dev.plaidknot.vault.DynamoTokenVault;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,23 +30,23 @@ import java.util.zip.CRC32;
  * expiry past February, a webhook JWT's header fields), and a webhook key of its own so a signed
  * webhook can be verified end to end.
  */
-final class PrimingAnswers {
+public final class PrimingAnswers {
 
-    static final String ITEM_ID = "primingItem0000000000000000000000000";
+    public static final String ITEM_ID = "primingItem0000000000000000000000000";
     /** An item the stand-in's table does not hold: its removal is a 404. */
-    static final String UNKNOWN_ITEM_ID = "primingGone0000000000000000000000000";
+    public static final String UNKNOWN_ITEM_ID = "primingGone0000000000000000000000000";
     /** The priming item's one account, as the stand-in's accounts/get names it. */
-    static final String ACCOUNT_ID = "primingAccount";
+    public static final String ACCOUNT_ID = "primingAccount";
     /**
      * Plaid's own example timestamp, for the link token's expiry and the item's creation: past
      * February and off midnight, so parsing it takes the branches a real one takes (a real expiry
      * is four hours ahead, in any month). 2030-01-01T00:00:00Z skipped the leap-year step of turning
      * a date into an instant, and a restored link-token function then loaded and ran it on its first request.
      */
-    static final String PLAID_EXAMPLE_TIME = "2020-03-27T12:56:34Z";
+    public static final String PLAID_EXAMPLE_TIME = "2020-03-27T12:56:34Z";
     /** A query or scan that finds nothing. */
     private static final String NO_ITEMS = "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
-    static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
+    public static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
             + ITEM_ID + "\",\"environment\":\"sandbox\"}";
     private static final String KEY_ID = "00000000-0000-4000-8000-00000000a11e";
     private static final String BLOB = Base64.getEncoder().encodeToString("priming".getBytes(StandardCharsets.UTF_8));
@@ -55,7 +55,7 @@ final class PrimingAnswers {
     private PrimingAnswers() {
     }
 
-    static Answer answer(Request request) {
+    public static Answer answer(Request request) {
         String target = request.header("x-amz-target");
         if (!target.isEmpty()) {
             String body = aws(target.substring(target.indexOf('.') + 1), request.body());
@@ -175,7 +175,7 @@ final class PrimingAnswers {
      * as the simulator's (alg, kid, typ): without typ, a restored webhook function read one for the
      * first time on a real request.
      */
-    static String signedWebhook(byte[] body) {
+    public static String signedWebhook(byte[] body) {
         try {
             String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY_ID).type(JOSEObjectType.JWT).build(),

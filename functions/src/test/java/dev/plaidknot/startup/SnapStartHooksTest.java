@@ -1,12 +1,12 @@
-package dev.plaidknot;
+package dev.plaidknot.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.plaidknot.Wiring;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.ListItemsHandler;
-import dev.plaidknot.snapstart.SnapStartPriming;
 import dev.plaidknot.vault.TokenCipher;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** What the SnapStart hooks do with the AWS clients a function built: credentials resolved, no AWS call. */
-class WiringRestoreTest {
+class SnapStartHooksTest {
 
     private static final TokenCipher UNUSED_CIPHER = new TokenCipher() {
         @Override
@@ -39,10 +39,11 @@ class WiringRestoreTest {
     void restore_resolves_the_credentials_of_the_dynamodb_client_the_function_built_without_calling_it() throws Exception {
         AtomicInteger resolved = new AtomicInteger();
         try (DynamoDbClient dynamo = dynamo(resolved)) {
-            Wiring wiring = listFunction(dynamo);
+            BuiltResources resources = new BuiltResources(null);
+            listFunction(dynamo, resources);
             assertThat(resolved).as("building the client resolves nothing").hasValue(0);
 
-            wiring.resolveAwsCredentials();
+            resources.resolveAwsCredentials();
 
             assertThat(resolved).hasValue(1);
         }
@@ -53,15 +54,17 @@ class WiringRestoreTest {
         AtomicInteger resolved = new AtomicInteger();
         try (SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(closedPort())
                 .region(Region.US_EAST_1).credentialsProvider(counting(resolved)).build()) {
-            Wiring wiring = new Wiring(new Settings(Map.of("PLAID_SECRET_ARN", "plaid")), () -> secrets, () -> {
+            Settings settings = new Settings(Map.of("PLAID_SECRET_ARN", "plaid"));
+            BuiltResources resources = new BuiltResources(null);
+            Wiring wiring = new Wiring(settings, Wiring.Backends.aws(settings, () -> secrets, () -> {
                 throw new AssertionError("the link token builds its vault on an update-mode request only");
             }, () -> {
                 throw new AssertionError("no KMS client at init");
-            });
+            }), resources);
             new CreateLinkTokenHandler(wiring);
             assertThat(resolved).as("building the client resolves nothing").hasValue(0);
 
-            wiring.resolveAwsCredentials();
+            resources.resolveAwsCredentials();
 
             assertThat(resolved).hasValue(1);
         }
@@ -71,20 +74,21 @@ class WiringRestoreTest {
     void before_the_snapshot_the_built_clients_credentials_are_resolved_and_no_aws_call_is_made() throws Exception {
         AtomicInteger resolved = new AtomicInteger();
         try (DynamoDbClient dynamo = dynamo(resolved)) {
-            Wiring wiring = listFunction(dynamo);
+            BuiltResources resources = new BuiltResources(null);
+            Wiring wiring = listFunction(dynamo, resources);
 
             // The SDK's default chain may keep what it resolved in the snapshot; the restore hook resolves again.
-            new SnapStartPriming(wiring, "").beforeCheckpoint(null);
+            new SnapStartHooks(wiring, resources, "").beforeCheckpoint(null);
 
             assertThat(resolved).hasValue(1);
         }
     }
 
     /** The item list's wiring (it holds no key), its handler built as Lambda's init builds it. */
-    private static Wiring listFunction(DynamoDbClient dynamo) {
+    private static Wiring listFunction(DynamoDbClient dynamo, BuiltResources resources) {
         Wiring wiring = new Wiring(new Settings(Map.of("TOKENS_TABLE", "tokens")), new Wiring.Backends(() -> {
             throw new AssertionError("the item list holds no key");
-        }, () -> dynamo, () -> UNUSED_CIPHER));
+        }, () -> dynamo, () -> UNUSED_CIPHER), resources);
         new ListItemsHandler(wiring);
         return wiring;
     }
@@ -111,18 +115,20 @@ class WiringRestoreTest {
 
     @Test
     void restore_builds_no_aws_client_that_the_function_did_not_build() {
-        Wiring wiring = new Wiring(new Settings(Map.of()), () -> {
+        Settings settings = new Settings(Map.of());
+        BuiltResources resources = new BuiltResources(null);
+        new Wiring(settings, Wiring.Backends.aws(settings, () -> {
             throw new AssertionError("built a Secrets Manager client");
         }, () -> {
             throw new AssertionError("built a DynamoDB client");
         }, () -> {
             throw new AssertionError("built a KMS client");
-        });
+        }), resources);
 
         assertThatCode(() -> {
-            wiring.resolveAwsCredentials();
-            wiring.resolvePlaidOperations();
-            wiring.openUpstreamConnections();
+            resources.resolveAwsCredentials();
+            resources.resolvePlaidOperations();
+            resources.openUpstreamConnections();
         }).doesNotThrowAnyException();
     }
 }
