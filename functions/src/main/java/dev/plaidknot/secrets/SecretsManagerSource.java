@@ -1,5 +1,6 @@
 package dev.plaidknot.secrets;
 
+import dev.plaidknot.aws.AwsFailures;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.config.Misconfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,7 +26,7 @@ public final class SecretsManagerSource implements SecretSource {
             }
             return value;
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("secretsmanager", e);
+            throw AwsFailures.unavailable("secretsmanager", e);
         }
     }
 

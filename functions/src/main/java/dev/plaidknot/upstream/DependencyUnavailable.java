@@ -1,12 +1,9 @@
 package dev.plaidknot.upstream;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
-
 /**
  * An AWS dependency (Secrets Manager, DynamoDB, KMS) could not do its part: the caller gets 503
  * and may retry. Keeps only the dependency's name, AWS's error code and request id, not AWS's
- * exception: its message is not ours to vouch for in a log line.
+ * exception: its message is not ours to vouch for in a log line ({@code aws.AwsFailures}).
  */
 public final class DependencyUnavailable extends RuntimeException {
 
@@ -19,14 +16,6 @@ public final class DependencyUnavailable extends RuntimeException {
         this.dependency = dependency;
         this.awsErrorCode = awsErrorCode;
         this.awsRequestId = awsRequestId;
-    }
-
-    public static DependencyUnavailable from(String dependency, SdkException failure) {
-        if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-            return new DependencyUnavailable(dependency, service.awsErrorDetails().errorCode(), service.requestId());
-        }
-        // A client-side failure (connection refused, timeout): name its kind only.
-        return new DependencyUnavailable(dependency, failure.getClass().getSimpleName(), null);
     }
 
     public String dependency() {

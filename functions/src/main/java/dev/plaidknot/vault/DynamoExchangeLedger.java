@@ -1,5 +1,6 @@
 package dev.plaidknot.vault;
 
+import dev.plaidknot.aws.AwsFailures;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,7 +81,7 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
             }
             return lease.owner().equals(there.get().leaseOwner()) ? new Claim.Won() : new Claim.Taken(there.get());
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
+            throw AwsFailures.unavailable("dynamodb", e);
         }
     }
 
@@ -132,7 +133,7 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
         } catch (ConditionalCheckFailedException goneOrNotOurs) {
             // Already deleted (a lost answer's retry), or someone else's now: nothing of ours to release.
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
+            throw AwsFailures.unavailable("dynamodb", e);
         }
     }
 
@@ -155,7 +156,7 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
             Optional<Entry> now = read(tokenHash);
             return now.isPresent() && Objects.equals(now.get().leaseOwner(), lease.owner());
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
+            throw AwsFailures.unavailable("dynamodb", e);
         }
     }
 
@@ -184,7 +185,7 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
         try {
             return request.get();
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
+            throw AwsFailures.unavailable("dynamodb", e);
         }
     }
 }

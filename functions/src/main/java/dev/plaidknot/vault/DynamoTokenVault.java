@@ -1,5 +1,6 @@
 package dev.plaidknot.vault;
 
+import dev.plaidknot.aws.AwsFailures;
 import dev.plaidknot.domain.Refusal.UnknownCursor;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,7 @@ public final class DynamoTokenVault implements TokenVault {
                 throw new DependencyUnavailable("dynamodb", refused.getClass().getSimpleName(), refused.requestId());
             }
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
+            throw AwsFailures.unavailable("dynamodb", e);
         }
     }
 
@@ -200,7 +201,7 @@ public final class DynamoTokenVault implements TokenVault {
                     .consistentRead(true))).item();
             return writeId.equals(text(stored, "write_id")) ? outcome.status() : text(stored, "processor_token_status");
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
+            throw AwsFailures.unavailable("dynamodb", e);
         }
     }
 
@@ -405,7 +406,7 @@ public final class DynamoTokenVault implements TokenVault {
         } catch (ConditionalCheckFailedException stale) {
             return false;
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
+            throw AwsFailures.unavailable("dynamodb", e);
         }
     }
 
@@ -493,7 +494,7 @@ public final class DynamoTokenVault implements TokenVault {
         try {
             return request.get();
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("dynamodb", e);
+            throw AwsFailures.unavailable("dynamodb", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.plaidknot.vault;
 
+import dev.plaidknot.aws.AwsFailures;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import java.time.Duration;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class KmsTokenCipher implements TokenCipher {
                     .ciphertextBlob()
                     .asByteArray();
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("kms", e);
+            throw AwsFailures.unavailable("kms", e);
         }
     }
 
@@ -53,7 +54,7 @@ public final class KmsTokenCipher implements TokenCipher {
                     .plaintext()
                     .asUtf8String();
         } catch (SdkException e) {
-            throw DependencyUnavailable.from("kms", e);
+            throw AwsFailures.unavailable("kms", e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.plaidknot.knot;
+package dev.plaidknot.cardswitch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

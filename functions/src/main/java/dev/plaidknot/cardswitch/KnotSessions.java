@@ -1,8 +1,9 @@
-package dev.plaidknot.knot;
+package dev.plaidknot.cardswitch;
 
 import dev.plaidknot.domain.Refusal.AccountNotFound;
 import dev.plaidknot.domain.Refusal.AccountRevoked;
 import dev.plaidknot.domain.Refusal.NoProcessorToken;
+import dev.plaidknot.knot.KnotGateway;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.vault.TokenVault.AccountRef;
 import dev.plaidknot.vault.TokenVault.AccountView;
@@ -16,8 +17,6 @@ import java.util.Optional;
  * processor token leaves the service only here, and only to Knot.
  */
 public final class KnotSessions {
-
-    /** Items are searched newest first, a few at a time (each costs an accounts query), up to a bound. */
 
     private final KnotGateway knot;
     private final TokenVault vault;
