@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * How Lambda enters every function: the runtime hands over the event's bytes and takes the
  * answer's (the three-argument {@code handleRequest}, which Lambda's runtime prefers over the
  * typed one under the same name). So the runtime's own event serializer never loads: it cost
- * about 700 classes on each cold start and needed joda-time (0.6 MB) in the package. Gson,
+ * hundreds of classes on each cold start and needed joda-time in the package. Gson,
  * already here for plaid-java, maps API Gateway's payload 2.0 onto the events library's types.
  * The typed {@code handleRequest} stays the one place a route is handled; tests and the local
  * server call it directly.

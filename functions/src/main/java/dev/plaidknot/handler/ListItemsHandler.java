@@ -56,12 +56,7 @@ public class ListItemsHandler extends HttpApiHandler {
             entry.addProperty("created_at", item.createdAt());
             JsonArray accounts = new JsonArray();
             for (AccountView account : item.accounts()) {
-                JsonObject a = new JsonObject();
-                a.addProperty("account_id", account.accountId());
-                a.addProperty("name", account.name());
-                a.addProperty("mask", account.mask());
-                a.addProperty("type", account.type());
-                a.addProperty("subtype", account.subtype());
+                JsonObject a = account.account().toJson();
                 a.addProperty("status", account.status());
                 a.addProperty("processor_token_status", account.processorTokenStatus());
                 accounts.add(a);

@@ -23,8 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The functions' one JSON library is Gson, which plaid-java already brings: a second one cost
- * 2.4 MB of package and about 400 classes on every cold start. Reading is strict on purpose,
+ * The functions' one JSON library is Gson, which plaid-java already brings: a second one would
+ * add its package size and its classes to every cold start. Reading is strict on purpose,
  * because bodies come from the internet: a duplicate key, trailing garbage, bytes that are not
  * UTF-8, deep nesting or an oversized value is refused, never guessed about, and the refusal says
  * what is wrong and where, never what the input holds.

@@ -3,6 +3,7 @@ package dev.plaidknot.link;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,12 @@ import java.util.List;
 public record ExchangeResult(String itemId, String institutionId, String institutionName,
                              List<LinkedAccount> accounts, List<String> unmatchedAccountIds) {
 
-    public record LinkedAccount(String accountId, String name, String mask, String type, String subtype,
-                                String processorTokenStatus) {
+    /** An account the exchange linked, and its processor token's status ({@code created} or {@code failed}). */
+    public record LinkedAccount(BankAccount account, String processorTokenStatus) {
+        public String accountId() {
+            return account.accountId();
+        }
+
         public boolean tokenFailed() {
             return "failed".equals(processorTokenStatus);
         }
@@ -33,12 +38,7 @@ public record ExchangeResult(String itemId, String institutionId, String institu
         }
         JsonArray list = new JsonArray();
         for (LinkedAccount account : accounts) {
-            JsonObject entry = new JsonObject();
-            entry.addProperty("account_id", account.accountId());
-            entry.addProperty("name", account.name());
-            entry.addProperty("mask", account.mask());
-            entry.addProperty("type", account.type());
-            entry.addProperty("subtype", account.subtype());
+            JsonObject entry = account.account().toJson();
             entry.addProperty("processor_token_status", account.processorTokenStatus());
             list.add(entry);
         }
@@ -62,9 +62,7 @@ public record ExchangeResult(String itemId, String institutionId, String institu
         List<LinkedAccount> accounts = new ArrayList<>();
         for (JsonElement element : Json.array(body, "accounts")) {
             JsonObject a = element.isJsonObject() ? element.getAsJsonObject() : new JsonObject();
-            accounts.add(new LinkedAccount(Json.text(a, "account_id").orElse(""), Json.text(a, "name").orElse(null),
-                    Json.text(a, "mask").orElse(null), Json.text(a, "type").orElse(null),
-                    Json.text(a, "subtype").orElse(null), Json.text(a, "processor_token_status").orElse("")));
+            accounts.add(new LinkedAccount(BankAccount.fromJson(a), Json.text(a, "processor_token_status").orElse("")));
         }
         List<String> unmatched = new ArrayList<>();
         Json.array(body, "unmatched_account_ids").forEach(id -> unmatched.add(id.getAsString()));

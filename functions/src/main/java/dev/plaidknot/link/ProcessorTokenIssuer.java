@@ -1,10 +1,9 @@
 package dev.plaidknot.link;
 
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
-import dev.plaidknot.plaid.PlaidGateway.PlaidAccount;
 import dev.plaidknot.plaid.PlaidGateway;
-import dev.plaidknot.vault.TokenVault.NewAccount;
 import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
 import dev.plaidknot.vault.TokenVault;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ public final class ProcessorTokenIssuer {
     }
 
     /** The account's processor-token status as stored: {@code created} or {@code failed}. */
-    public String issue(String userId, String itemId, String accessToken, PlaidAccount account) {
+    public String issue(String userId, String itemId, String accessToken, BankAccount account) {
         ProcessorTokenOutcome outcome;
         try {
             outcome = new ProcessorTokenOutcome.Created(plaid.createKnotProcessorToken(accessToken, account.accountId()));
@@ -39,9 +38,7 @@ public final class ProcessorTokenIssuer {
             outcome = new ProcessorTokenOutcome.Failed(failure.errorCode().orElse(failure.kind().name()));
         }
         Telemetry.count(outcome instanceof ProcessorTokenOutcome.Created ? "ProcessorTokensCreated" : "ProcessorTokensFailed");
-        String stored = vault.saveAccount(userId, itemId,
-                new NewAccount(account.accountId(), account.name(), account.mask(), account.type(), account.subtype()),
-                outcome);
+        String stored = vault.saveAccount(userId, itemId, account, outcome);
         if (!stored.equals(outcome.status())) {
             // Revoked meanwhile, or filled by another request: the stored record stands.
             LOG.atWarn().addKeyValue("item_id", itemId).addKeyValue("account_id", account.accountId())

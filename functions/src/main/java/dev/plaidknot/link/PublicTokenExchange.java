@@ -6,10 +6,10 @@ import dev.plaidknot.domain.Refusal.TokenAlreadyExchanged;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.upstream.RequestBudget;
 import dev.plaidknot.observability.Telemetry;
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway.ExchangedItem;
 import dev.plaidknot.plaid.PlaidGateway.ItemAccounts;
-import dev.plaidknot.plaid.PlaidGateway.PlaidAccount;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.vault.ExchangeLedger.Entry;
 import dev.plaidknot.vault.ExchangeLedger.Lease;
@@ -156,7 +156,7 @@ public final class PublicTokenExchange {
         }
         Selection selection = select(request.selectedAccountIds(), itemAccounts.accounts());
         List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
-        for (PlaidAccount account : selection.accounts()) {
+        for (BankAccount account : selection.accounts()) {
             linked.add(issue(userId, item.itemId(), item.accessToken(), account));
         }
         return new ExchangeResult(item.itemId(), institutionId, institutionName, linked, selection.unmatched());
@@ -173,15 +173,14 @@ public final class PublicTokenExchange {
                                   ItemView knownItem) {
         String itemId = first != null ? first.itemId() : entry.itemId();
         ItemView item;
-        List<PlaidAccount> selected;
+        List<BankAccount> selected;
         List<String> unmatched;
         List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
         try {
             item = knownItem != null ? knownItem : vault.item(userId, itemId).orElseThrow(ItemNotFound::new);
             String accessToken = vault.accessToken(userId, itemId).orElseThrow(ItemNotFound::new);
             if (first != null) {
-                selected = first.accounts().stream().map(a -> new PlaidAccount(a.accountId(), a.name(), a.mask(),
-                        a.type(), a.subtype())).toList();
+                selected = first.accounts().stream().map(ExchangeResult.LinkedAccount::account).toList();
                 unmatched = first.unmatchedAccountIds();
             } else {
                 Selection selection = select(entry.selectedAccountIds(), plaid.getAccounts(accessToken).accounts());
@@ -190,13 +189,12 @@ public final class PublicTokenExchange {
             }
             Map<String, AccountView> stored = new HashMap<>();
             item.accounts().forEach(a -> stored.put(a.accountId(), a));
-            for (PlaidAccount account : selected) {
+            for (BankAccount account : selected) {
                 AccountView there = stored.get(account.accountId());
                 boolean settled = there != null
                         && ("created".equals(there.processorTokenStatus()) || "revoked".equals(there.status()));
                 linked.add(settled
-                        ? new ExchangeResult.LinkedAccount(account.accountId(), account.name(), account.mask(),
-                                account.type(), account.subtype(), there.processorTokenStatus())
+                        ? new ExchangeResult.LinkedAccount(account, there.processorTokenStatus())
                         : issue(userId, itemId, accessToken, account));
             }
         } catch (RuntimeException failure) {
@@ -211,21 +209,19 @@ public final class PublicTokenExchange {
         return result;
     }
 
-    private ExchangeResult.LinkedAccount issue(String userId, String itemId, String accessToken, PlaidAccount account) {
-        String status = issuer.issue(userId, itemId, accessToken, account);
-        return new ExchangeResult.LinkedAccount(account.accountId(), account.name(), account.mask(), account.type(),
-                account.subtype(), status);
+    private ExchangeResult.LinkedAccount issue(String userId, String itemId, String accessToken, BankAccount account) {
+        return new ExchangeResult.LinkedAccount(account, issuer.issue(userId, itemId, accessToken, account));
     }
 
-    private record Selection(List<PlaidAccount> accounts, List<String> unmatched) {
+    private record Selection(List<BankAccount> accounts, List<String> unmatched) {
     }
 
     /** Link's chosen accounts among the item's; none chosen (the sandbox shortcut) means all. */
-    private static Selection select(List<String> selectedAccountIds, List<PlaidAccount> itemAccounts) {
+    private static Selection select(List<String> selectedAccountIds, List<BankAccount> itemAccounts) {
         boolean everyAccount = selectedAccountIds.isEmpty();
         Set<String> unmatched = new LinkedHashSet<>(selectedAccountIds);
-        List<PlaidAccount> selected = new ArrayList<>();
-        for (PlaidAccount account : itemAccounts) {
+        List<BankAccount> selected = new ArrayList<>();
+        for (BankAccount account : itemAccounts) {
             if (unmatched.remove(account.accountId()) || everyAccount) {
                 selected.add(account);
             }

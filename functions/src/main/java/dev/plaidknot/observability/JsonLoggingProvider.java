@@ -10,7 +10,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
 /**
  * The SLF4J backend of every function (and of the AWS SDK's own logging): one JSON object per
  * line on stdout, which CloudWatch Logs Insights reads field by field. Chosen over Powertools
- * Logging to keep log4j2/logback and AspectJ weaving out of the cold start; see README.
+ * Logging to keep log4j2/logback and AspectJ weaving out of the cold start.
  */
 public final class JsonLoggingProvider implements SLF4JServiceProvider {
 

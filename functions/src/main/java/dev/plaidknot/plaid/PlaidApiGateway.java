@@ -1,5 +1,6 @@
 package dev.plaidknot.plaid;
 
+import dev.plaidknot.domain.BankAccount;
 import com.google.gson.JsonObject;
 import com.plaid.client.model.AccountBase;
 import com.plaid.client.model.AccountsGetRequest;
@@ -99,7 +100,7 @@ public final class PlaidApiGateway implements PlaidGateway {
     public ItemAccounts getAccounts(String accessToken) {
         AccountsGetRequest body = new AccountsGetRequest().accessToken(accessToken);
         AccountsGetResponse response = execute("accounts/get", api -> api.accountsGet(body));
-        List<PlaidAccount> accounts = response.getAccounts() == null ? List.of()
+        List<BankAccount> accounts = response.getAccounts() == null ? List.of()
                 : response.getAccounts().stream().map(PlaidApiGateway::account).toList();
         String institutionId = response.getItem() == null ? null : response.getItem().getInstitutionId();
         String institutionName = response.getItem() == null ? null : response.getItem().getInstitutionName();
@@ -285,8 +286,8 @@ public final class PlaidApiGateway implements PlaidGateway {
         return value;
     }
 
-    private static PlaidAccount account(AccountBase account) {
-        return new PlaidAccount(
+    private static BankAccount account(AccountBase account) {
+        return new BankAccount(
                 account.getAccountId(),
                 account.getName(),
                 account.getMask(),

@@ -1,5 +1,6 @@
 package dev.plaidknot.plaid;
 
+import dev.plaidknot.domain.BankAccount;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -66,9 +67,6 @@ public interface PlaidGateway {
         }
     }
 
-    record ItemAccounts(String institutionId, String institutionName, List<PlaidAccount> accounts) {
-    }
-
-    record PlaidAccount(String accountId, String name, String mask, String type, String subtype) {
+    record ItemAccounts(String institutionId, String institutionName, List<BankAccount> accounts) {
     }
 }

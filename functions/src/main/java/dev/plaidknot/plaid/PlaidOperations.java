@@ -26,8 +26,8 @@ import retrofit2.http.POST;
  * declares them (same names, paths, headers, plaid-java's own request and response models), for
  * Retrofit to implement over plaid-java's {@code ApiClient}. Not {@code PlaidApi} itself: that
  * interface has some 330 methods, and the JDK proxy Retrofit makes for it loads the parameter
- * type of every one of them and generates a 330-method class, about 90 ms of CPU on the first
- * request of every cold start (README, levers). {@code PlaidOperationsTest} holds each method
+ * type of every one of them and generates a class of that many methods, on the first request of
+ * every cold start (the performance notes say what it cost). {@code PlaidOperationsTest} holds each method
  * here to its {@code PlaidApi} twin, so a plaid-java upgrade that moves one fails the build.
  */
 public interface PlaidOperations {

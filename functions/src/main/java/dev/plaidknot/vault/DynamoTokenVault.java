@@ -1,5 +1,6 @@
 package dev.plaidknot.vault;
 
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.aws.AwsFailures;
 import dev.plaidknot.domain.Refusal.UnknownCursor;
 import dev.plaidknot.upstream.DependencyUnavailable;
@@ -156,7 +157,7 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     @Override
-    public String saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome) {
+    public String saveAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome) {
         Map<String, AttributeValue> record = new HashMap<>();
         record.put("pk", s(userKey(userId)));
         record.put("sk", s(accountKey(itemId, account.accountId())));
@@ -243,9 +244,8 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     private static AccountView accountView(Map<String, AttributeValue> record) {
-        return new AccountView(text(record, "account_id"), text(record, "name"), text(record, "mask"),
-                text(record, "type"), text(record, "subtype"), text(record, "status"),
-                text(record, "processor_token_status"));
+        return new AccountView(new BankAccount(text(record, "account_id"), text(record, "name"), text(record, "mask"),
+                text(record, "type"), text(record, "subtype")), text(record, "status"), text(record, "processor_token_status"));
     }
 
     /** The account records among {@code records}, by item id. */

@@ -1,5 +1,6 @@
 package dev.plaidknot.vault;
 
+import dev.plaidknot.domain.BankAccount;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public interface TokenVault {
      * account only where its token failed and the cardholder has not revoked it; returns the
      * account's processor-token status as stored afterwards ({@code created} or {@code failed}).
      */
-    String saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome);
+    String saveAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome);
 
     /** The item's decrypted access token; empty when this user has no such item. */
     Optional<String> accessToken(String userId, String itemId);
@@ -79,9 +80,6 @@ public interface TokenVault {
     record HeldExchange(String tokenHash, String leaseOwner) {
     }
 
-    record NewAccount(String accountId, String name, String mask, String type, String subtype) {
-    }
-
     /** A status from a webhook: {@code at} and {@code eventId} order and de-duplicate deliveries. */
     record StatusEvent(String status, String reason, long at, String eventId) {
     }
@@ -90,8 +88,11 @@ public interface TokenVault {
                     String createdAt, List<AccountView> accounts) {
     }
 
-    record AccountView(String accountId, String name, String mask, String type, String subtype, String status,
-                       String processorTokenStatus) {
+    /** A linked account as stored: the account, whether the cardholder still shares it, and its processor token's status. */
+    record AccountView(BankAccount account, String status, String processorTokenStatus) {
+        public String accountId() {
+            return account.accountId();
+        }
     }
 
     record AccountRef(String itemId, String accountId, String status, String processorTokenStatus) {

@@ -7,7 +7,7 @@ import dev.plaidknot.api.ErrorMapper;
 import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.testing.FakeKnotGateway;
 import dev.plaidknot.testing.InMemoryTokenVault;
-import dev.plaidknot.vault.TokenVault.NewAccount;
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.vault.TokenVault.NewItem;
 import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
 import dev.plaidknot.vault.TokenVault.StatusEvent;
@@ -30,8 +30,8 @@ class KnotSessionsTest {
         vault.saveAccount("alice", "new-item", account("new-saving"), new ProcessorTokenOutcome.Created("processor-new"));
     }
 
-    private static NewAccount account(String id) {
-        return new NewAccount(id, "Plaid " + id, "0000", "depository", "checking");
+    private static BankAccount account(String id) {
+        return new BankAccount(id, "Plaid " + id, "0000", "depository", "checking");
     }
 
     @Test

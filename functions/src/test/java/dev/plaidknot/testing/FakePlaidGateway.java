@@ -1,5 +1,6 @@
 package dev.plaidknot.testing;
 
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.plaid.PlaidEnvironment;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway;
@@ -81,9 +82,9 @@ public final class FakePlaidGateway implements PlaidGateway {
     public ItemAccounts getAccounts(String accessToken) {
         call("accounts/get");
         return new ItemAccounts("ins_109508", "First Platypus Bank", List.of(
-                new PlaidAccount("acc-checking", "Plaid Checking", "0000", "depository", "checking"),
-                new PlaidAccount("acc-saving", "Plaid Saving", "1111", "depository", "savings"),
-                new PlaidAccount("acc-credit", "Plaid Credit Card", "3333", "credit", "credit card")));
+                new BankAccount("acc-checking", "Plaid Checking", "0000", "depository", "checking"),
+                new BankAccount("acc-saving", "Plaid Saving", "1111", "depository", "savings"),
+                new BankAccount("acc-credit", "Plaid Credit Card", "3333", "credit", "credit card")));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.plaidknot.testing;
 
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.vault.TokenVault;
 import java.time.Duration;
@@ -19,7 +20,7 @@ public final class InMemoryTokenVault implements TokenVault {
     public record StoredItem(String userId, NewItem item, String accessToken) {
     }
 
-    public record StoredAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome) {
+    public record StoredAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome) {
     }
 
     public final Map<String, StoredItem> items = new LinkedHashMap<>();
@@ -80,7 +81,7 @@ public final class InMemoryTokenVault implements TokenVault {
     }
 
     @Override
-    public String saveAccount(String userId, String itemId, NewAccount account, ProcessorTokenOutcome outcome) {
+    public String saveAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome) {
         write();
         Optional<StoredAccount> stored = accounts.reversed().stream()
                 .filter(a -> a.itemId().equals(itemId) && a.account().accountId().equals(account.accountId()))
@@ -144,8 +145,7 @@ public final class InMemoryTokenVault implements TokenVault {
         return new ItemView(itemId, item.item().institutionId(), item.item().institutionName(),
                 status == null ? "healthy" : status.status(), status == null ? null : status.reason(), "-",
                 latest.values().stream()
-                        .map(a -> new AccountView(a.account().accountId(), a.account().name(), a.account().mask(),
-                                a.account().type(), a.account().subtype(),
+                        .map(a -> new AccountView(a.account(),
                                 statuses.containsKey(itemId + "#" + a.account().accountId()) ? "revoked" : "active",
                                 a.outcome().status()))
                         .toList());
