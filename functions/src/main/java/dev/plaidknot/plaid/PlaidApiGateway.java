@@ -87,9 +87,10 @@ public final class PlaidApiGateway implements PlaidGateway {
     @Override
     public ExchangedItem exchangePublicToken(String publicToken) {
         ItemPublicTokenExchangeRequest body = new ItemPublicTokenExchangeRequest().publicToken(publicToken);
-        // Never repeated on a timeout or 5xx: Plaid may have exchanged the token already.
-        ItemPublicTokenExchangeResponse response =
-                execute("item/public_token/exchange", api -> api.itemPublicTokenExchange(body), false);
+        // Never repeated on a timeout or 5xx: Plaid may have exchanged the token already. Rejected keys
+        // are still refetched and the call made once more: Plaid checks keys before doing anything.
+        ItemPublicTokenExchangeResponse response = calls.call("item/public_token/exchange", false,
+                timeout -> send("item/public_token/exchange", api -> api.itemPublicTokenExchange(body), timeout));
         return new ExchangedItem(
                 required(response.getItemId(), "item/public_token/exchange"),
                 required(response.getAccessToken(), "item/public_token/exchange"),
@@ -198,18 +199,12 @@ public final class PlaidApiGateway implements PlaidGateway {
         }
     }
 
-    /** Every call but the exchange: repeating it changes nothing at Plaid. */
-    private <T> T execute(String operation, Function<PlaidOperations, Call<T>> request) {
-        return execute(operation, request, true);
-    }
-
     /**
-     * Calls Plaid through the upstream path (budget, timeout, retry, telemetry). Rejected keys are
-     * refetched and the call made once more: Plaid checks keys before doing anything, so even the
-     * exchange is safe to repeat then.
+     * Calls Plaid through the upstream path (budget, timeout, retry, telemetry), for every call but
+     * the exchange: repeating it changes nothing at Plaid.
      */
-    private <T> T execute(String operation, Function<PlaidOperations, Call<T>> request, boolean repeatable) {
-        return calls.call(operation, repeatable, timeout -> send(operation, request, timeout));
+    private <T> T execute(String operation, Function<PlaidOperations, Call<T>> request) {
+        return calls.call(operation, true, timeout -> send(operation, request, timeout));
     }
 
     /** Plaid's answer to a key id it never issued: 400 INVALID_INPUT. */

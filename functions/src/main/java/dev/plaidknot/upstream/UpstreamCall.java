@@ -62,7 +62,8 @@ public final class UpstreamCall {
      * left, since giving up early on it could strand what the upstream did.
      */
     public <T> T call(String operation, boolean repeatable, Attempt<T> attempt) {
-        return call(operation, repeatable, failure -> false, null, attempt);
+        return retry.run(attemptNumber -> attempt(operation, repeatable, attemptNumber, attempt, null, null),
+                refetchKeys, repeatable);
     }
 
     /**
@@ -72,33 +73,37 @@ public final class UpstreamCall {
      */
     public <T> T call(String operation, boolean repeatable, Predicate<UpstreamFailure> expected, String outcome,
                       Attempt<T> attempt) {
-        return retry.run(attemptNumber -> {
-            long started = System.nanoTime();
-            try {
-                T answer = once(operation, repeatable, attempt);
-                observe(operation, attemptNumber, started, null, null);
-                return answer;
-            } catch (UpstreamFailure failure) {
-                observe(operation, attemptNumber, started, failure, expected.test(failure) ? outcome : null);
-                throw failure;
-            }
-        }, refetchKeys, repeatable);
+        return retry.run(attemptNumber -> attempt(operation, repeatable, attemptNumber, attempt, expected, outcome),
+                refetchKeys, repeatable);
     }
 
-    private <T> T once(String operation, boolean repeatable, Attempt<T> attempt) {
-        Duration budget = RequestBudget.remaining();
-        if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
-            throw failures.timeout().apply(operation);
-        }
-        Duration timeout = repeatable && callTimeout.compareTo(budget) < 0 ? callTimeout : budget;
+    /** One attempt, observed whatever its outcome. */
+    private <T> T attempt(String operation, boolean repeatable, int attemptNumber, Attempt<T> attempt,
+                          Predicate<UpstreamFailure> expected, String expectedOutcome) {
+        long started = System.nanoTime();
         try {
-            return attempt.send(timeout);
+            Duration budget = RequestBudget.remaining();
+            if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
+                throw failures.timeout().apply(operation);
+            }
+            T answer = attempt.send(repeatable && callTimeout.compareTo(budget) < 0 ? callTimeout : budget);
+            observe(operation, attemptNumber, started, null, null);
+            return answer;
         } catch (InterruptedIOException e) {
             // The whole-call timeout and a socket read timeout both land here.
-            throw failures.timeout().apply(operation);
+            throw observed(operation, attemptNumber, started, failures.timeout().apply(operation), null);
         } catch (IOException e) {
-            throw failures.unreachable().apply(operation);
+            throw observed(operation, attemptNumber, started, failures.unreachable().apply(operation), null);
+        } catch (UpstreamFailure failure) {
+            throw observed(operation, attemptNumber, started, failure,
+                    expected != null && expected.test(failure) ? expectedOutcome : null);
         }
+    }
+
+    private UpstreamFailure observed(String operation, int attempt, long started, UpstreamFailure failure,
+                                     String expectedOutcome) {
+        observe(operation, attempt, started, failure, expectedOutcome);
+        return failure;
     }
 
     private void observe(String operation, int attempt, long started, UpstreamFailure failure,
