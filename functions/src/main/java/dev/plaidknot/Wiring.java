@@ -1,10 +1,10 @@
 package dev.plaidknot;
 
+import dev.plaidknot.cardswitch.KnotSessions;
 import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.knot.KnotApiGateway;
 import dev.plaidknot.knot.KnotCredentials;
-import dev.plaidknot.cardswitch.KnotSessions;
 import dev.plaidknot.link.ItemRemoval;
 import dev.plaidknot.link.LinkTokenService;
 import dev.plaidknot.link.ProcessorTokenIssuer;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plaidknot.aws.AwsClients;
 import dev.plaidknot.support.AwsEmulator;
 import dev.plaidknot.support.ProjectFiles;
-import dev.plaidknot.local.SamTemplate;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,16 +1,16 @@
 package dev.plaidknot.api;
 
-import dev.plaidknot.domain.Refusal;
-import dev.plaidknot.upstream.DependencyUnavailable;
-import dev.plaidknot.upstream.RequestBudget;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.api.ApiResponses.ErrorBody;
 import dev.plaidknot.config.Misconfiguration;
+import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.knot.KnotFailure;
 import dev.plaidknot.observability.Telemetry;
 import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.upstream.DependencyUnavailable;
+import dev.plaidknot.upstream.RequestBudget;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

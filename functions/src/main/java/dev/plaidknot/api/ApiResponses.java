@@ -1,9 +1,9 @@
 package dev.plaidknot.api;
 
-import dev.plaidknot.json.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.plaidknot.json.Json;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package dev.plaidknot.api;
 
-import dev.plaidknot.domain.Refusal;
-import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.api.ApiResponses.ErrorBody;
 import dev.plaidknot.config.Misconfiguration;
+import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.knot.KnotFailure;
 import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import java.time.Duration;
 import java.util.Map;
 

@@ -2,9 +2,9 @@ package dev.plaidknot.knot;
 
 import com.google.gson.JsonObject;
 import dev.plaidknot.json.Json;
+import dev.plaidknot.secrets.CachedSecret;
 import dev.plaidknot.upstream.RetryPolicy;
 import dev.plaidknot.upstream.UpstreamCall;
-import dev.plaidknot.secrets.CachedSecret;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -87,8 +87,9 @@ public final class KnotApiGateway implements KnotGateway {
         try (Response response = call.execute()) {
             JsonObject answer = read(response.body());
             if (!response.isSuccessful()) {
-                throw new KnotFailure(KnotFailure.Kind.REJECTED, response.code(), text(answer, "error_code"),
-                        safeMessage(text(answer, "error_message"), processorToken));
+                throw new KnotFailure("session/create", KnotFailure.Kind.REJECTED, response.code(),
+                        text(answer, "error_code"), safeMessage(text(answer, "error_message"), processorToken),
+                        UpstreamCall.retryAfter(response.header("Retry-After")));
             }
             String session = text(answer, "session");
             if (session == null || session.isBlank()) {

@@ -1,8 +1,8 @@
 package dev.plaidknot.knot;
 
 import com.google.gson.JsonObject;
-import dev.plaidknot.json.Json;
 import dev.plaidknot.config.Misconfiguration;
+import dev.plaidknot.json.Json;
 
 /**
  * Knot's keys as their Secrets Manager secret holds them:

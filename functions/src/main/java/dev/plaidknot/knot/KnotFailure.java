@@ -1,6 +1,7 @@
 package dev.plaidknot.knot;
 
 import dev.plaidknot.upstream.UpstreamFailure;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +19,13 @@ public final class KnotFailure extends UpstreamFailure {
     }
 
     public KnotFailure(String operation, Kind kind, int httpStatus, String errorCode, String safeMessage) {
+        this(operation, kind, httpStatus, errorCode, safeMessage, null);
+    }
+
+    public KnotFailure(String operation, Kind kind, int httpStatus, String errorCode, String safeMessage,
+                       Duration retryAfter) {
         super("Knot " + operation + " " + kind + (httpStatus == 0 ? "" : " HTTP " + httpStatus)
-                + (errorCode == null ? "" : " " + errorCode), kind, operation, httpStatus, errorCode, null);
+                + (errorCode == null ? "" : " " + errorCode), kind, operation, httpStatus, errorCode, retryAfter);
         this.safeMessage = safeMessage;
     }
 

@@ -23,10 +23,6 @@ public record ExchangeResult(String itemId, String institutionId, String institu
         }
     }
 
-    public ExchangeResult withAccounts(List<LinkedAccount> replaced) {
-        return new ExchangeResult(itemId, institutionId, institutionName, List.copyOf(replaced), unmatchedAccountIds);
-    }
-
     public JsonObject toJson() {
         JsonObject body = new JsonObject();
         body.addProperty("item_id", itemId);

@@ -1,9 +1,9 @@
 package dev.plaidknot.link;
 
 import dev.plaidknot.domain.Refusal.ItemNotFound;
-import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.vault.TokenVault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

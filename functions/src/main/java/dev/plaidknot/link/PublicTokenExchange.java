@@ -1,16 +1,16 @@
 package dev.plaidknot.link;
 
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.domain.Refusal.ExchangeInProgress;
 import dev.plaidknot.domain.Refusal.ItemNotFound;
 import dev.plaidknot.domain.Refusal.TokenAlreadyExchanged;
-import dev.plaidknot.upstream.DependencyUnavailable;
-import dev.plaidknot.upstream.RequestBudget;
 import dev.plaidknot.observability.Telemetry;
-import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway.ExchangedItem;
 import dev.plaidknot.plaid.PlaidGateway.ItemAccounts;
 import dev.plaidknot.plaid.PlaidGateway;
+import dev.plaidknot.upstream.DependencyUnavailable;
+import dev.plaidknot.upstream.RequestBudget;
 import dev.plaidknot.vault.ExchangeLedger.Entry;
 import dev.plaidknot.vault.ExchangeLedger.Lease;
 import dev.plaidknot.vault.ExchangeLedger;

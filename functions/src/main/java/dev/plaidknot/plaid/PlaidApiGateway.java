@@ -1,6 +1,5 @@
 package dev.plaidknot.plaid;
 
-import dev.plaidknot.domain.BankAccount;
 import com.google.gson.JsonObject;
 import com.plaid.client.model.AccountBase;
 import com.plaid.client.model.AccountsGetRequest;
@@ -9,13 +8,13 @@ import com.plaid.client.model.CountryCode;
 import com.plaid.client.model.ItemGetRequest;
 import com.plaid.client.model.ItemGetResponse;
 import com.plaid.client.model.ItemPublicTokenExchangeRequest;
-import com.plaid.client.model.PlaidError;
 import com.plaid.client.model.ItemPublicTokenExchangeResponse;
 import com.plaid.client.model.ItemRemoveRequest;
 import com.plaid.client.model.JWKPublicKey;
 import com.plaid.client.model.LinkTokenCreateRequest;
 import com.plaid.client.model.LinkTokenCreateRequestUser;
 import com.plaid.client.model.LinkTokenCreateResponse;
+import com.plaid.client.model.PlaidError;
 import com.plaid.client.model.ProcessorTokenCreateRequest;
 import com.plaid.client.model.ProcessorTokenCreateResponse;
 import com.plaid.client.model.Products;
@@ -24,12 +23,13 @@ import com.plaid.client.model.SandboxPublicTokenCreateRequestOptions;
 import com.plaid.client.model.SandboxPublicTokenCreateResponse;
 import com.plaid.client.model.WebhookVerificationKeyGetRequest;
 import com.plaid.client.model.WebhookVerificationKeyGetResponse;
-import dev.plaidknot.upstream.DependencyUnavailable;
+import dev.plaidknot.config.Misconfiguration;
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.json.Json;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.upstream.RetryPolicy;
 import dev.plaidknot.upstream.UpstreamCall;
 import dev.plaidknot.upstream.UpstreamFailure;
-import dev.plaidknot.config.Misconfiguration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -255,19 +255,7 @@ public final class PlaidApiGateway implements PlaidGateway {
             // Not Plaid's error object (a proxy's HTML page, a cut connection): the status says enough.
         }
         return PlaidFailure.rejected(operation, response.code(), errorType, errorCode, requestId,
-                displayMessage, retryAfter(response.headers().get("Retry-After")));
-    }
-
-    private static Duration retryAfter(String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(header.strip());
-            return seconds >= 0 && seconds <= 3600 ? Duration.ofSeconds(seconds) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+                displayMessage, UpstreamCall.retryAfter(response.headers().get("Retry-After")));
     }
 
     private static String text(JsonObject node, String field) {

@@ -1,8 +1,8 @@
 package dev.plaidknot.plaid;
 
 import com.google.gson.JsonObject;
-import dev.plaidknot.json.Json;
 import dev.plaidknot.config.Misconfiguration;
+import dev.plaidknot.json.Json;
 
 /**
  * Plaid's keys as the Secrets Manager secret holds them:

@@ -1,7 +1,6 @@
 package dev.plaidknot.secrets;
 
 import dev.plaidknot.aws.AwsFailures;
-import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.config.Misconfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;

@@ -106,6 +106,22 @@ public final class UpstreamCall {
         return failure;
     }
 
+    /**
+     * An upstream's {@code Retry-After} header in seconds, as {@link RetryPolicy} honours it; null
+     * when absent, not a number of seconds, or over an hour (no request waits that long).
+     */
+    public static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.strip());
+            return seconds >= 0 && seconds <= 3600 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     private void observe(String operation, int attempt, long started, UpstreamFailure failure,
                          String expectedOutcome) {
         Telemetry.upstreamCall(upstream, operation, started, failure == null ? 200 : failure.httpStatus(),

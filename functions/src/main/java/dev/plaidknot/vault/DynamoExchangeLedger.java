@@ -1,7 +1,6 @@
 package dev.plaidknot.vault;
 
 import dev.plaidknot.aws.AwsFailures;
-import dev.plaidknot.upstream.DependencyUnavailable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.plaidknot.vault;
 
-import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.aws.AwsFailures;
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.domain.Refusal.UnknownCursor;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import java.nio.charset.StandardCharsets;

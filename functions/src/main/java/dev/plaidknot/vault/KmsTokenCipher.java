@@ -1,7 +1,6 @@
 package dev.plaidknot.vault;
 
 import dev.plaidknot.aws.AwsFailures;
-import dev.plaidknot.upstream.DependencyUnavailable;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;

@@ -1,6 +1,5 @@
 package dev.plaidknot.webhook;
 
-import dev.plaidknot.domain.Refusal.WebhookNotVerified;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -9,6 +8,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.plaidknot.domain.Refusal.WebhookNotVerified;
 import dev.plaidknot.plaid.PlaidGateway.WebhookKey;
 import dev.plaidknot.plaid.PlaidGateway;
 import java.security.MessageDigest;

@@ -1,11 +1,11 @@
 package dev.plaidknot.api;
 
-import dev.plaidknot.upstream.DependencyUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plaidknot.api.ApiResponses.ErrorBody;
 import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.plaid.PlaidFailure;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

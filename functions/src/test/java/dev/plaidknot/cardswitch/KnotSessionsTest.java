@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plaidknot.api.ErrorMapper;
+import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.domain.Refusal;
 import dev.plaidknot.testing.FakeKnotGateway;
 import dev.plaidknot.testing.InMemoryTokenVault;
-import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.vault.TokenVault.NewItem;
 import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
 import dev.plaidknot.vault.TokenVault.StatusEvent;

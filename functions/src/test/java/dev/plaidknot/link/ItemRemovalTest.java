@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plaidknot.api.ErrorMapper;
 import dev.plaidknot.domain.Refusal;
-import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.testing.FakePlaidGateway;
 import dev.plaidknot.testing.InMemoryTokenVault;
+import dev.plaidknot.upstream.DependencyUnavailable;
 import dev.plaidknot.vault.TokenVault.NewItem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.plaidknot.startup;
 
-import dev.plaidknot.startup.standin.LoopbackUpstreams;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plaidknot.startup.standin.LoopbackUpstreams;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

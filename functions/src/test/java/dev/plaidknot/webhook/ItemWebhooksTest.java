@@ -6,8 +6,8 @@ import com.google.gson.JsonObject;
 import dev.plaidknot.json.Json;
 import dev.plaidknot.testing.FakePlaidGateway;
 import dev.plaidknot.testing.InMemoryTokenVault;
-import java.time.Instant;
 import dev.plaidknot.vault.TokenVault.NewItem;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.plaidknot.Wiring;
-import dev.plaidknot.startup.BuiltResources;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.DeleteItemHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
@@ -13,6 +12,7 @@ import dev.plaidknot.handler.KnotSessionHandler;
 import dev.plaidknot.handler.ListItemsHandler;
 import dev.plaidknot.handler.PlaidWebhookHandler;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
+import dev.plaidknot.startup.BuiltResources;
 import dev.plaidknot.support.AwsFaults;
 import dev.plaidknot.support.LogCapture;
 import dev.plaidknot.support.TestRig;

@@ -1,9 +1,8 @@
 package dev.plaidknot.support;
 
-import dev.plaidknot.local.SamTemplate;
-
 import dev.plaidknot.Wiring;
 import dev.plaidknot.config.Settings;
+import dev.plaidknot.local.SamTemplate;
 import dev.plaidknot.sim.KnotSimulator;
 import dev.plaidknot.sim.PlaidSimulator;
 import java.util.HashMap;
