@@ -52,8 +52,15 @@ public final class Wiring {
      * but {@link #fetchesKeysAhead} do nothing by default, as for tests and the local server.
      */
     public interface Listener {
-        Listener NONE = new Listener() {
-        };
+
+        /**
+         * One that does nothing, for tests and the local server. A method, not a constant: a
+         * deployed function never loads it.
+         */
+        static Listener none() {
+            return new Listener() {
+            };
+        }
 
         /** A key cache: fetching the key is a first request's slowest step. */
         default void secretCached(CachedSecret<?> secret) {
@@ -124,7 +131,7 @@ public final class Wiring {
     }
 
     public Wiring(Settings settings, Backends backends) {
-        this(settings, backends, Listener.NONE);
+        this(settings, backends, Listener.none());
     }
 
     public Wiring(Settings settings, Backends backends, Listener listener) {

@@ -41,9 +41,7 @@ public final class KnotApiGateway implements KnotGateway {
         this.http = http;
         this.secret = secret;
         this.baseUrlOverride = baseUrlOverride;
-        this.calls = new UpstreamCall("knot", callTimeout, retry, secret::invalidate, new UpstreamCall.Failures(
-                operation -> new KnotFailure(operation, KnotFailure.Kind.TIMEOUT, 0, null, null),
-                operation -> new KnotFailure(operation, KnotFailure.Kind.UNREACHABLE, 0, null, null)));
+        this.calls = new UpstreamCall("knot", callTimeout, retry, secret::invalidate, KnotFailure::noAnswer);
     }
 
     @Override

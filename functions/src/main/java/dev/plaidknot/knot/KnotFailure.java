@@ -29,6 +29,11 @@ public final class KnotFailure extends UpstreamFailure {
         this.safeMessage = safeMessage;
     }
 
+    /** A call that got no answer: timed out, or never reached Knot. */
+    public static KnotFailure noAnswer(Kind kind, String operation) {
+        return new KnotFailure(operation, kind, 0, null, null);
+    }
+
     public Optional<String> safeMessage() {
         return Optional.ofNullable(safeMessage);
     }

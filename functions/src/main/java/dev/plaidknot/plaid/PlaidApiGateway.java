@@ -58,7 +58,7 @@ public final class PlaidApiGateway implements PlaidGateway {
     public PlaidApiGateway(PlaidClients clients, Duration callTimeout, RetryPolicy retry) {
         this.clients = clients;
         this.calls = new UpstreamCall("plaid", callTimeout, retry, clients::keysRejected,
-                new UpstreamCall.Failures(PlaidFailure::timeout, PlaidFailure::unreachable));
+                PlaidFailure::noAnswer);
     }
 
     @Override

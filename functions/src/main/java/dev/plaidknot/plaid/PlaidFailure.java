@@ -38,6 +38,11 @@ public final class PlaidFailure extends UpstreamFailure {
         return new PlaidFailure(Kind.UNREACHABLE, operation, 0, null, null, null, null, null);
     }
 
+    /** A call that got no answer: timed out, or never reached Plaid. */
+    public static PlaidFailure noAnswer(Kind kind, String operation) {
+        return kind == Kind.TIMEOUT ? timeout(operation) : unreachable(operation);
+    }
+
     public static PlaidFailure malformed(String operation, int httpStatus) {
         return new PlaidFailure(Kind.MALFORMED, operation, httpStatus, null, null, null, null, null);
     }

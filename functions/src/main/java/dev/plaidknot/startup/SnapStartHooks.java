@@ -17,13 +17,15 @@ import org.crac.Resource;
  */
 public final class SnapStartHooks implements Resource {
 
+    private final Wiring wiring;
     private final BuiltResources resources;
-    private final PrimingWalk priming;
+    private final String handler;
 
     /** @param handler the handler this function runs (Lambda's {@code _HANDLER}); may be null */
     public SnapStartHooks(Wiring wiring, BuiltResources resources, String handler) {
+        this.wiring = wiring;
         this.resources = resources;
-        this.priming = new PrimingWalk(wiring, handler);
+        this.handler = handler;
     }
 
     /** Registers the hooks with the runtime; a JVM without CRaC ignores them. */
@@ -34,7 +36,8 @@ public final class SnapStartHooks implements Resource {
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        priming.prime();
+        // Built here, not with the hooks: a function that never snapshots never loads the walk.
+        new PrimingWalk(wiring, handler).prime();
         resources.resolveAwsCredentials();
         resources.resolvePlaidOperations();
     }

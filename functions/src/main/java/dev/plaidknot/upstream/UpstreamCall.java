@@ -4,7 +4,6 @@ import dev.plaidknot.observability.Telemetry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,18 +25,22 @@ public final class UpstreamCall {
         T send(Duration timeout) throws IOException;
     }
 
-    /** An upstream's way of naming a call that got no answer. */
-    public record Failures(Function<String, UpstreamFailure> timeout, Function<String, UpstreamFailure> unreachable) {
+    /** An upstream's own failure for an attempt that got no answer ({@code TIMEOUT} or {@code UNREACHABLE}). */
+    @FunctionalInterface
+    public interface NoAnswer {
+        UpstreamFailure failure(UpstreamFailure.Kind kind, String operation);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
 
     private final String upstream;
-    private final String metricPrefix;
+    private final String logMessage;
+    private final String callsMetric;
+    private final String errorsMetric;
     private final Duration callTimeout;
     private final RetryPolicy retry;
     private final Runnable refetchKeys;
-    private final Failures failures;
+    private final NoAnswer noAnswer;
 
     /**
      * @param upstream     its name in logs, traces and {@code upstream_ms} ("plaid", "knot"); its metrics are
@@ -46,13 +49,17 @@ public final class UpstreamCall {
      * @param refetchKeys  what to do when the upstream refuses the keys: the next attempt fetches them again
      */
     public UpstreamCall(String upstream, Duration callTimeout, RetryPolicy retry, Runnable refetchKeys,
-                        Failures failures) {
+                        NoAnswer noAnswer) {
         this.upstream = upstream;
-        this.metricPrefix = Character.toUpperCase(upstream.charAt(0)) + upstream.substring(1);
+        // String.concat, not +: a first string concatenation links a call site, and none is left on a cold start's path.
+        String named = String.valueOf(Character.toUpperCase(upstream.charAt(0))).concat(upstream.substring(1));
+        this.logMessage = upstream.concat(" call");
+        this.callsMetric = named.concat("Calls");
+        this.errorsMetric = named.concat("Errors");
         this.callTimeout = callTimeout;
         this.retry = retry;
         this.refetchKeys = refetchKeys;
-        this.failures = failures;
+        this.noAnswer = noAnswer;
     }
 
     /**
@@ -84,16 +91,18 @@ public final class UpstreamCall {
         try {
             Duration budget = RequestBudget.remaining();
             if (budget.compareTo(RetryPolicy.MIN_CALL) < 0) {
-                throw failures.timeout().apply(operation);
+                throw noAnswer.failure(UpstreamFailure.Kind.TIMEOUT, operation);
             }
             T answer = attempt.send(repeatable && callTimeout.compareTo(budget) < 0 ? callTimeout : budget);
             observe(operation, attemptNumber, started, null, null);
             return answer;
         } catch (InterruptedIOException e) {
             // The whole-call timeout and a socket read timeout both land here.
-            throw observed(operation, attemptNumber, started, failures.timeout().apply(operation), null);
+            throw observed(operation, attemptNumber, started, noAnswer.failure(UpstreamFailure.Kind.TIMEOUT, operation),
+                    null);
         } catch (IOException e) {
-            throw observed(operation, attemptNumber, started, failures.unreachable().apply(operation), null);
+            throw observed(operation, attemptNumber, started,
+                    noAnswer.failure(UpstreamFailure.Kind.UNREACHABLE, operation), null);
         } catch (UpstreamFailure failure) {
             throw observed(operation, attemptNumber, started, failure,
                     expected != null && expected.test(failure) ? expectedOutcome : null);
@@ -126,10 +135,10 @@ public final class UpstreamCall {
                          String expectedOutcome) {
         Telemetry.upstreamCall(upstream, operation, started, failure == null ? 200 : failure.httpStatus(),
                 failure != null);
-        Telemetry.count(metricPrefix + "Calls");
+        Telemetry.count(callsMetric);
         var line = LOG.atInfo().addKeyValue("upstream", upstream).addKeyValue("operation", operation)
                 .addKeyValue("attempt", attempt).addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000);
-        String message = upstream + " call";
+        String message = logMessage;
         if (failure == null) {
             line.addKeyValue("outcome", "ok").log(message);
             return;
@@ -138,7 +147,7 @@ public final class UpstreamCall {
             line.addKeyValue("outcome", expectedOutcome).log(message);
             return;
         }
-        Telemetry.count(metricPrefix + "Errors", "ErrorCode", failure.errorCode().orElse(failure.kind().name()));
+        Telemetry.count(errorsMetric, "ErrorCode", failure.errorCode().orElse(failure.kind().name()));
         line.addKeyValue("outcome", failure.kind().name()).addKeyValue("http_status", failure.httpStatus());
         failure.logFields().forEach(line::addKeyValue);
         line.log(message);

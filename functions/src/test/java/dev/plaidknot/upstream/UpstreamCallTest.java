@@ -18,7 +18,7 @@ class UpstreamCallTest {
     private final AtomicInteger refetches = new AtomicInteger();
     private final UpstreamCall calls = new UpstreamCall("plaid", Duration.ofSeconds(2),
             new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), refetches::incrementAndGet,
-            new UpstreamCall.Failures(PlaidFailure::timeout, PlaidFailure::unreachable));
+            PlaidFailure::noAnswer);
 
     @Test
     void a_repeatable_call_that_times_out_is_the_upstreams_timeout_and_is_tried_again() {

@@ -76,7 +76,7 @@ public final class TestRig implements AutoCloseable {
 
     public Wiring wiring(Map<String, String> overrides, Supplier<SecretsManagerClient> secretsManager,
                          Supplier<DynamoDbClient> dynamoDb, Supplier<KmsClient> keys) {
-        return wiring(overrides, secretsManager, dynamoDb, keys, Wiring.Listener.NONE);
+        return wiring(overrides, secretsManager, dynamoDb, keys, Wiring.Listener.none());
     }
 
     /** A wiring whose builds {@code listener} hears of, as a deployed function's cold-start machinery does. */
