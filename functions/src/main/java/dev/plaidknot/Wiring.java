@@ -70,8 +70,15 @@ public final class Wiring {
         default void upstreamClientBuilt(String upstream, OkHttpClient http, Supplier<String> baseUrl) {
         }
 
-        /** An AWS client or source; {@code resolveCredentials} resolves what it signs with, calling no API. */
+        /** An AWS client; {@code resolveCredentials} resolves what it signs with, calling no API. */
         default void awsClientBuilt(Runnable resolveCredentials) {
+        }
+
+        /**
+         * The source keys are fetched from; {@code resolveCredentials} as for an AWS client. Its
+         * first fetch resolves them anyway, so there is nothing to do ahead of it at init.
+         */
+        default void keySourceBuilt(Runnable resolveCredentials) {
         }
 
         /** The Plaid client; {@code resolveOperations} readies its operations, holding no key and sending nothing. */
@@ -139,7 +146,7 @@ public final class Wiring {
         this.listener = listener;
         this.secretSource = new Once<>(() -> {
             SecretSource source = backends.secrets().get();
-            listener.awsClientBuilt(source::resolveCredentials);
+            listener.keySourceBuilt(source::resolveCredentials);
             return source;
         });
         this.dynamo = new Once<>(() -> {

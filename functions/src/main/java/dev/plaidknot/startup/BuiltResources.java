@@ -62,6 +62,11 @@ public final class BuiltResources implements Wiring.Listener {
     }
 
     @Override
+    public void keySourceBuilt(Runnable resolveCredentials) {
+        credentialResolvers.add(resolveCredentials);
+    }
+
+    @Override
     public void plaidClientBuilt(Runnable resolveOperations) {
         plaidOperationResolvers.add(resolveOperations);
     }
