@@ -10,6 +10,7 @@ import dev.plaidknot.plaid.PlaidGateway.ExchangedItem;
 import dev.plaidknot.plaid.PlaidGateway.ItemAccounts;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.upstream.DependencyUnavailable;
+import dev.plaidknot.upstream.FanOut;
 import dev.plaidknot.upstream.RequestBudget;
 import dev.plaidknot.vault.ExchangeLedger.Entry;
 import dev.plaidknot.vault.ExchangeLedger.Lease;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The heart of the flow: public token → access token (stored first, encrypted) → the item's
- * accounts → one Knot processor token per selected account.
+ * accounts → one Knot processor token per selected account, the accounts at the same time
+ * ({@link FanOut}), each account's failure its own.
  *
  * <p>The access token is the one thing that cannot be had again, so it is written before any
  * other call, and the exchange at Plaid gets only the time that leaves room to store it or, when
@@ -59,6 +61,12 @@ public final class PublicTokenExchange {
      */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
     private static final int MAX_CLAIM_ROUNDS = 3;
+    /**
+     * How many accounts' processor tokens are made at once: enough for the items cardholders link
+     * (a few to a dozen accounts) to take about as long as one, few enough not to look like a
+     * burst to Plaid's rate limits or to open many connections from one small function.
+     */
+    static final int ACCOUNTS_AT_ONCE = 8;
 
     private final PlaidGateway plaid;
     private final TokenVault vault;
@@ -155,10 +163,8 @@ public final class PublicTokenExchange {
             vault.recordInstitution(userId, item.itemId(), institutionId, institutionName);
         }
         Selection selection = select(request.selectedAccountIds(), itemAccounts.accounts());
-        List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
-        for (BankAccount account : selection.accounts()) {
-            linked.add(issue(userId, item.itemId(), item.accessToken(), account));
-        }
+        List<ExchangeResult.LinkedAccount> linked = FanOut.each(selection.accounts(), ACCOUNTS_AT_ONCE,
+                account -> issue(userId, item.itemId(), item.accessToken(), account));
         return new ExchangeResult(item.itemId(), institutionId, institutionName, linked, selection.unmatched());
     }
 
@@ -189,14 +195,14 @@ public final class PublicTokenExchange {
             }
             Map<String, AccountView> stored = new HashMap<>();
             item.accounts().forEach(a -> stored.put(a.accountId(), a));
-            for (BankAccount account : selected) {
+            linked.addAll(FanOut.each(selected, ACCOUNTS_AT_ONCE, account -> {
                 AccountView there = stored.get(account.accountId());
                 boolean settled = there != null
                         && ("created".equals(there.processorTokenStatus()) || "revoked".equals(there.status()));
-                linked.add(settled
+                return settled
                         ? new ExchangeResult.LinkedAccount(account, there.processorTokenStatus())
-                        : issue(userId, itemId, accessToken, account));
-            }
+                        : issue(userId, itemId, accessToken, account);
+            }));
         } catch (RuntimeException failure) {
             bestEffort("hand the exchange over to a retry", () -> ledger.abandon(tokenHash, lease));
             throw failure;

@@ -32,6 +32,20 @@ public final class QuietLogs {
         }
     }
 
+    /** {@code work}, to run on another thread, as quiet there as this thread is now. */
+    public static <T> Supplier<T> carried(Supplier<T> work) {
+        boolean quiet = QUIET.get();
+        return () -> {
+            boolean before = QUIET.get();
+            QUIET.set(quiet);
+            try {
+                return work.get();
+            } finally {
+                QUIET.set(before);
+            }
+        };
+    }
+
     /** Where a line of this thread goes: stdout, or nowhere while quiet unless {@code mustShow}. */
     static PrintStream out(boolean mustShow) {
         return mustShow || !QUIET.get() ? System.out : DISCARD;

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.MDC;
 
 /**
@@ -29,10 +31,11 @@ public final class Telemetry {
     private record Dimensioned(String metric, String dimension, String value) {
     }
 
+    /** Synchronized: a request's work can run on several threads at once ({@link #carried}). */
     private static final class Observation {
-        final Map<String, Integer> counts = new LinkedHashMap<>();
-        final Map<Dimensioned, Integer> dimensioned = new LinkedHashMap<>();
-        final Map<String, Long> upstreamNanos = new LinkedHashMap<>();
+        final Map<String, Integer> counts = Collections.synchronizedMap(new LinkedHashMap<>());
+        final Map<Dimensioned, Integer> dimensioned = Collections.synchronizedMap(new LinkedHashMap<>());
+        final Map<String, Long> upstreamNanos = Collections.synchronizedMap(new LinkedHashMap<>());
     }
 
     private Telemetry() {
@@ -49,6 +52,23 @@ public final class Telemetry {
             observation.counts.put("ColdStart", 1);
         }
         CURRENT.set(observation);
+    }
+
+    /**
+     * {@code work}, to run on another thread, counting into this thread's invocation: its calls'
+     * time and counts join this request's line and metrics.
+     */
+    public static <T> Supplier<T> carried(Supplier<T> work) {
+        Observation observation = CURRENT.get();
+        return () -> {
+            Observation before = CURRENT.get();
+            CURRENT.set(observation);
+            try {
+                return work.get();
+            } finally {
+                CURRENT.set(before);
+            }
+        };
     }
 
     public static void count(String metric) {

@@ -64,6 +64,32 @@ public final class RequestBudget {
         }
     }
 
+    /** {@code work}, to run on another thread, within this thread's budget and function deadline. */
+    public static <T> Supplier<T> carried(Supplier<T> work) {
+        Instant deadline = DEADLINE.get();
+        Instant functionDeadline = FUNCTION_DEADLINE.get();
+        return () -> {
+            Instant before = DEADLINE.get();
+            Instant functionBefore = FUNCTION_DEADLINE.get();
+            set(DEADLINE, deadline);
+            set(FUNCTION_DEADLINE, functionDeadline);
+            try {
+                return work.get();
+            } finally {
+                set(DEADLINE, before);
+                set(FUNCTION_DEADLINE, functionBefore);
+            }
+        };
+    }
+
+    private static void set(ThreadLocal<Instant> holder, Instant value) {
+        if (value == null) {
+            holder.remove();
+        } else {
+            holder.set(value);
+        }
+    }
+
     public static Duration remaining() {
         Instant deadline = DEADLINE.get();
         if (deadline == null) {

@@ -5,7 +5,6 @@ import dev.plaidknot.plaid.PlaidEnvironment;
 import dev.plaidknot.plaid.PlaidFailure;
 import dev.plaidknot.plaid.PlaidGateway;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -13,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory Plaid for unit tests: public tokens work once, items have three accounts, and a
@@ -20,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FakePlaidGateway implements PlaidGateway {
 
-    public final List<String> calls = new ArrayList<>();
-    public final List<String> removedAccessTokens = new ArrayList<>();
+    public final List<String> calls = new CopyOnWriteArrayList<>();
+    public final List<String> removedAccessTokens = new CopyOnWriteArrayList<>();
     public final Map<String, String> accessTokensByItem = new ConcurrentHashMap<>();
     public LinkTokenRequest lastLinkTokenRequest;
     public final Map<String, WebhookKey> webhookKeys = new ConcurrentHashMap<>();
@@ -38,7 +39,7 @@ public final class FakePlaidGateway implements PlaidGateway {
     }
 
     public void failNext(String operation, PlaidFailure failure) {
-        failures.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
+        failures.computeIfAbsent(operation, o -> new ConcurrentLinkedDeque<>()).add(failure);
     }
 
     public static PlaidFailure serverError(String operation) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A vault in memory for unit tests, keyed by user as the real one is, which can be told to fail
@@ -24,7 +25,7 @@ public final class InMemoryTokenVault implements TokenVault {
     }
 
     public final Map<String, StoredItem> items = new LinkedHashMap<>();
-    public final List<StoredAccount> accounts = new ArrayList<>();
+    public final List<StoredAccount> accounts = new CopyOnWriteArrayList<>();
     public final List<String> institutionUpdates = new ArrayList<>();
     public final Map<String, StatusEvent> statuses = new LinkedHashMap<>();
     private final InMemoryExchangeLedger ledger;
@@ -81,7 +82,8 @@ public final class InMemoryTokenVault implements TokenVault {
     }
 
     @Override
-    public String saveAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome) {
+    public synchronized String saveAccount(String userId, String itemId, BankAccount account,
+                                           ProcessorTokenOutcome outcome) {
         write();
         Optional<StoredAccount> stored = accounts.reversed().stream()
                 .filter(a -> a.itemId().equals(itemId) && a.account().accountId().equals(account.accountId()))
