@@ -301,9 +301,9 @@ class ExchangeFailuresTest extends WithRig {
     @Test
     void one_account_failing_leaves_the_others_and_the_item_intact() throws Exception {
         String user = "one-account-fails";
-        // Three failures in a row: the first account's call and both of its retries.
+        // Three failures for the first account: its call and both of its retries.
         for (int i = 0; i < 3; i++) {
-            rig.plaid.failNext("/processor/token/create", PlaidError.internalServerError());
+            rig.plaid.failNextForAccount("/processor/token/create", "Plaid Checking", PlaidError.internalServerError());
         }
 
         APIGatewayV2HTTPResponse response = exchangeFreshToken(exchange, user);
@@ -351,7 +351,7 @@ class ExchangeFailuresTest extends WithRig {
         String user = "fill-gaps";
         String token = rig.plaid.createPublicToken(PlaidSimulator.FIRST_PLATYPUS_BANK);
         for (int i = 0; i < 3; i++) {
-            rig.plaid.failNext("/processor/token/create", PlaidError.internalServerError());
+            rig.plaid.failNextForAccount("/processor/token/create", "Plaid Checking", PlaidError.internalServerError());
         }
         JsonNode first = JSON.readTree(exchange.handleRequest(exchangeOf(user, token), new LambdaContext()).getBody());
         assertThat(first.path("accounts").get(0).path("processor_token_status").asText()).isEqualTo("failed");

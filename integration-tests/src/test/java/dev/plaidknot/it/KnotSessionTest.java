@@ -110,7 +110,7 @@ class KnotSessionTest {
     @Test
     void an_account_whose_token_failed_is_409() {
         for (int i = 0; i < 3; i++) {
-            rig.plaid.failNext("/processor/token/create", PlaidError.internalServerError());
+            rig.plaid.failNextForAccount("/processor/token/create", "Plaid Checking", PlaidError.internalServerError());
         }
         String itemId = api.link("knot-failed");
         String failed = rig.plaid.item(itemId).orElseThrow().accounts.getFirst().accountId();

@@ -171,6 +171,9 @@ public final class PlaidSimulator implements AutoCloseable {
     private final Map<String, String> linkTokenUsers = new ConcurrentHashMap<>();
     private final Map<String, Instant> linkTokenExpiry = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
+    /** Faults for the calls about one account (by its name, as the item lists it), whatever order the calls come in. */
+    private final Map<String, Deque<Fault>> accountFaults = new ConcurrentHashMap<>();
+    private volatile Duration answerDelay = Duration.ZERO;
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
 
@@ -215,6 +218,25 @@ public final class PlaidSimulator implements AutoCloseable {
     /** The next call to {@code path} is held this long before it is processed and answered. */
     public void stallNext(String path, Duration duration) {
         queue(path).add(new Fault.Stall(duration));
+    }
+
+    /**
+     * The next call to {@code path} about the account named {@code accountName} (its
+     * {@code account_id} naming such an account of the item) answers with this error, whichever
+     * order concurrent calls arrive in.
+     */
+    public void failNextForAccount(String path, String accountName, PlaidError error) {
+        accountFaults.computeIfAbsent(path + "#" + accountName, k -> new ConcurrentLinkedDeque<>()).add(new Fault.Fail(error));
+    }
+
+    /** The same, holding that call this long before it is processed and answered. */
+    public void stallNextForAccount(String path, String accountName, Duration duration) {
+        accountFaults.computeIfAbsent(path + "#" + accountName, k -> new ConcurrentLinkedDeque<>()).add(new Fault.Stall(duration));
+    }
+
+    /** Every call from now on is answered this much later, as a real Plaid's latency would be (zero: at once). */
+    public void delayEveryAnswer(Duration delay) {
+        this.answerDelay = delay;
     }
 
     /** The next call to {@code path} has its connection closed without an answer. */
@@ -402,6 +424,30 @@ public final class PlaidSimulator implements AutoCloseable {
 
     // ---- the HTTP side ------------------------------------------------------------------------
 
+    /** A fault queued for the account this call is about, if any (read from the raw body, before it is checked). */
+    private Fault accountFault(String path, byte[] raw) {
+        if (accountFaults.isEmpty()) {
+            return null;
+        }
+        try {
+            JsonNode body = JSON.readTree(new String(raw, StandardCharsets.UTF_8));
+            Item item = itemsByAccessToken.get(body.path("access_token").asText(""));
+            String accountId = body.path("account_id").asText("");
+            if (item == null) {
+                return null;
+            }
+            for (Account account : item.accounts) {
+                if (account.accountId().equals(accountId)) {
+                    Deque<Fault> queued = accountFaults.get(path + "#" + account.name());
+                    return queued == null ? null : queued.poll();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not JSON: the normal checks answer it.
+        }
+        return null;
+    }
+
     private Deque<Fault> queue(String path) {
         return faults.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>());
     }
@@ -415,7 +461,18 @@ public final class PlaidSimulator implements AutoCloseable {
         ObjectNode answer;
         try (exchange) {
             byte[] raw = readAll(exchange.getRequestBody());
-            Fault fault = Optional.ofNullable(faults.get(path)).map(Deque::poll).orElse(null);
+            Fault fault = accountFault(path, raw);
+            if (fault == null) {
+                fault = Optional.ofNullable(faults.get(path)).map(Deque::poll).orElse(null);
+            }
+            if (!answerDelay.isZero()) {
+                try {
+                    closing.await(answerDelay.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (fault instanceof Fault.Reset) {
                 received.add(new Received(path, null, requestId, 0));
                 return; // closing the exchange unanswered drops the connection
