@@ -105,6 +105,62 @@ class ExchangeRecoveryTest extends WithRig {
         assertThat(rig.plaid.calls("/item/public_token/exchange")).isPositive();
     }
 
+    /**
+     * The accounts go at once, and each fails its own way: Plaid rate-limits the checking account's
+     * every try, KMS refuses the savings account's token, and Plaid holds the card's call for a
+     * while. The answer waits for the slowest, not for the sum; the dependency failure is the
+     * caller's 503; the retry fills exactly the two that did not get a token.
+     */
+    @Test
+    void accounts_failing_in_different_ways_at_once_each_fail_alone_and_a_retry_fills_them() throws Exception {
+        String user = "mixed-failures";
+        String token = freshToken();
+        for (int i = 0; i < 3; i++) {
+            rig.plaid.failNextForAccount("/processor/token/create", "Plaid Checking", PlaidError.rateLimited());
+        }
+        // Within the Plaid call timeout (TestRig's 1.5 s): the call is slow, not abandoned and repeated.
+        Duration stall = Duration.ofMillis(1000);
+        rig.plaid.stallNextForAccount("/processor/token/create", "Plaid Credit Card", stall);
+        Predicate<SdkRequest> savingsToken = r -> isKey(r, "knot-processor-token")
+                && "Plaid Saving".equals(accountName(((EncryptRequest) r).encryptionContext().get("account_id")));
+        Wiring failing = rig.wiring(Map.of(), () -> rig.secrets, () -> rig.dynamo,
+                () -> AwsFaults.kms(rig.aws, savingsToken, AwsFaults::connectionRefused));
+
+        long started = System.nanoTime();
+        APIGatewayV2HTTPResponse first = exchange(failing, user, token);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(first.getStatusCode()).as(first.getBody()).isEqualTo(503);
+        assertThat(json(first).path("error").path("code").asText()).isEqualTo("DEPENDENCY_UNAVAILABLE");
+        // Each account's outcome is its own: the card's token is stored, the checking account's failure recorded,
+        // the savings account (no token could be kept) has no record.
+        Map<String, String> statuses = new java.util.HashMap<>();
+        accountRecords(user).forEach(r -> statuses.put(r.get("name").s(), r.get("processor_token_status").s()));
+        assertThat(statuses).isEqualTo(Map.of("Plaid Checking", "failed", "Plaid Credit Card", "created"));
+        System.out.printf("%nMixed failures at once: first answer %d after %d ms (the card's call held %d ms)%n",
+                first.getStatusCode(), took.toMillis(), stall.toMillis());
+
+        APIGatewayV2HTTPResponse retried = exchange(rig.wiring(), user, token);
+
+        assertThat(retried.getStatusCode()).as(retried.getBody()).isEqualTo(201);
+        assertThat(json(retried).path("accounts")).hasSize(3)
+                .allSatisfy(a -> assertThat(a.path("processor_token_status").asText()).isEqualTo("created"));
+        PlaidSimulator.Item item = rig.plaid.item(json(retried).path("item_id").asText()).orElseThrow();
+        // One token per account, but for the savings account: Plaid made one in the first request that KMS
+        // would not let us keep, and the retry made another.
+        Map<String, Integer> tokensMade = new java.util.HashMap<>();
+        item.accounts.forEach(a -> tokensMade.put(a.name(), item.processorTokensByAccount.get(a.accountId()).size()));
+        assertThat(tokensMade).isEqualTo(Map.of("Plaid Checking", 1, "Plaid Saving", 2, "Plaid Credit Card", 1));
+        assertThat(rig.plaid.calls("/item/public_token/exchange")).isPositive();
+        assertThat(rig.plaid.activeItems()).filteredOn(i -> i.itemId.equals(item.itemId)).hasSize(1);
+    }
+
+    /** The name the simulator's newest item gives the account with this id. */
+    private static String accountName(String accountId) {
+        return rig.plaid.lastExchangedItem().accounts.stream().filter(a -> a.accountId().equals(accountId))
+                .map(PlaidSimulator.Account::name).findFirst().orElse("");
+    }
+
     @Test
     void a_claim_whose_answer_was_lost_is_still_this_requests() throws Exception {
         String user = "lost-claim";
