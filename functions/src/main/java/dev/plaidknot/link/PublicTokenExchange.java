@@ -62,11 +62,12 @@ public final class PublicTokenExchange {
     static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
     private static final int MAX_CLAIM_ROUNDS = 3;
     /**
-     * How many accounts' processor tokens are made at once: enough for the items cardholders link
-     * (a few to a dozen accounts) to take about as long as one, few enough not to look like a
-     * burst to Plaid's rate limits or to open many connections from one small function.
+     * How many accounts' processor tokens are made at once: the items cardholders link hold up to
+     * about ten accounts, and all of them in one round is what makes ten take about as long as one;
+     * a bound all the same, so an item of many accounts is not one burst at Plaid's rate limits
+     * or one connection per account from a small function.
      */
-    static final int ACCOUNTS_AT_ONCE = 8;
+    static final int ACCOUNTS_AT_ONCE = 10;
 
     private final PlaidGateway plaid;
     private final TokenVault vault;

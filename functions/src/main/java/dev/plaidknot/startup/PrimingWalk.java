@@ -188,11 +188,13 @@ public final class PrimingWalk {
         return List.of(
                 new Step("link token", CreateLinkTokenHandler::new,
                         fromCaller("POST /create_link_token", "/create_link_token", Map.of(), Map.of(), null), 200),
-                // With Link's metadata, as a front end sends it after onSuccess.
+                // With Link's metadata, as a front end sends it after onSuccess: two accounts, so the walk
+                // takes the concurrent path a real exchange takes.
                 new Step("exchange", ExchangePublicTokenHandler::new, fromCaller("POST /exchange_public_token",
                         "/exchange_public_token", Map.of(), Map.of(),
                         "{\"public_token\":\"public-sandbox-00000000-0000-4000-8000-000000000001\","
-                                + "\"accounts\":[{\"id\":\"" + PrimingAnswers.ACCOUNT_ID + "\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
+                                + "\"accounts\":[{\"id\":\"" + PrimingAnswers.ACCOUNT_ID + "\",\"name\":\"Priming\",\"mask\":\"0000\"},"
+                                + "{\"id\":\"" + PrimingAnswers.SECOND_ACCOUNT_ID + "\",\"name\":\"Priming\",\"mask\":\"0000\"}],"
                                 + "\"institution\":{\"name\":\"Priming Bank\",\"institution_id\":\"ins_109508\"}}"), 201),
                 new Step("list items", ListItemsHandler::new,
                         fromCaller("GET /items", "/items", Map.of(), Map.of("limit", "10"), null), 200),

@@ -84,14 +84,15 @@ class PublicTokenExchangeTest {
 
     @Test
     void one_failed_processor_token_is_recorded_and_the_rest_go_on() {
-        plaid.failNext("processor/token/create", FakePlaidGateway.serverError("processor/token/create"));
+        plaid.failNextForAccount("processor/token/create", "acc-checking",
+                FakePlaidGateway.serverError("processor/token/create"));
 
         ExchangeResult result = exchange.exchange("user-1", request(plaid.newPublicToken(), List.of()));
 
         assertThat(result.accounts()).extracting(ExchangeResult.LinkedAccount::processorTokenStatus)
                 .containsExactly("failed", "created", "created");
-        assertThat(vault.accounts.getFirst().outcome())
-                .isEqualTo(new ProcessorTokenOutcome.Failed("INTERNAL_SERVER_ERROR"));
+        assertThat(vault.accounts).filteredOn(a -> a.account().accountId().equals("acc-checking")).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(new ProcessorTokenOutcome.Failed("INTERNAL_SERVER_ERROR")));
     }
 
     @Test
@@ -129,7 +130,8 @@ class PublicTokenExchangeTest {
     @Test
     void a_retried_exchange_fills_in_a_failed_processor_token() {
         String publicToken = plaid.newPublicToken();
-        plaid.failNext("processor/token/create", FakePlaidGateway.serverError("processor/token/create"));
+        plaid.failNextForAccount("processor/token/create", "acc-checking",
+                FakePlaidGateway.serverError("processor/token/create"));
         ExchangeResult first = exchange.exchange("user-1", request(publicToken, List.of()));
         assertThat(first.accounts().getFirst().processorTokenStatus()).isEqualTo("failed");
 

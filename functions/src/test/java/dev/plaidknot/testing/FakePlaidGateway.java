@@ -42,6 +42,11 @@ public final class FakePlaidGateway implements PlaidGateway {
         failures.computeIfAbsent(operation, o -> new ConcurrentLinkedDeque<>()).add(failure);
     }
 
+    /** The next call of {@code operation} about this account fails, whatever order concurrent calls come in. */
+    public void failNextForAccount(String operation, String accountId, PlaidFailure failure) {
+        failNext(operation + "#" + accountId, failure);
+    }
+
     public static PlaidFailure serverError(String operation) {
         return PlaidFailure.rejected(operation, 500, "API_ERROR", "INTERNAL_SERVER_ERROR", "req-500", null, null);
     }
@@ -54,8 +59,9 @@ public final class FakePlaidGateway implements PlaidGateway {
     private void call(String operation) {
         calls.add(operation);
         Deque<PlaidFailure> queued = failures.get(operation);
-        if (queued != null && !queued.isEmpty()) {
-            throw queued.poll();
+        PlaidFailure failure = queued == null ? null : queued.poll();
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -90,6 +96,12 @@ public final class FakePlaidGateway implements PlaidGateway {
 
     @Override
     public String createKnotProcessorToken(String accessToken, String accountId) {
+        PlaidFailure forAccount = Optional.ofNullable(failures.get("processor/token/create#" + accountId))
+                .map(Deque::poll).orElse(null);
+        if (forAccount != null) {
+            calls.add("processor/token/create");
+            throw forAccount;
+        }
         call("processor/token/create");
         return "processor-sandbox-" + UUID.randomUUID();
     }

@@ -181,6 +181,76 @@ public final class ColdStartBenchmark {
             rows.addAll(functionRows);
         }
         print(rows);
+        if (!Boolean.getBoolean("bench.skipAccounts")) {
+            exchangeByAccounts();
+        }
+    }
+
+    // ---- the exchange by number of accounts ---------------------------------------------------
+
+    /** Items of 1, 3 and 10 accounts; the simulator answers each Plaid call this much later. */
+    private static final List<Integer> ACCOUNT_COUNTS = List.of(1, 3, 10);
+    private static final int PLAID_LATENCY_MS = Integer.getInteger("bench.plaidLatencyMs", 200);
+    private static final int ACCOUNT_RUNS = Integer.getInteger("bench.accountRuns", 20);
+
+    /**
+     * The exchange's handler time by the number of accounts the cardholder selected, with Plaid
+     * slow as a real one is: a public token exchange, an accounts read and one processor token per
+     * account, each answered {@value #PLAID_LATENCY_MS} ms late. On a warm handler in this JVM
+     * (after {@code ACCOUNT_RUNS / 4} untimed exchanges of each size), against moto: what the
+     * cardholder waits after Link's onSuccess, and how it grows with the accounts.
+     */
+    private void exchangeByAccounts() throws Exception {
+        List<String[]> lines = new ArrayList<>();
+        try (var _ = freshWorld()) {
+            rig.plaid.delayEveryAnswer(java.time.Duration.ofMillis(PLAID_LATENCY_MS));
+            var handler = new dev.plaidknot.handler.ExchangePublicTokenHandler(rig.wiring());
+            Stats one = null;
+            for (int accounts : ACCOUNT_COUNTS) {
+                for (int i = 0; i < ACCOUNT_RUNS / 4; i++) {
+                    exchangeOnce(handler, accounts);
+                }
+                List<Double> times = new ArrayList<>();
+                for (int i = 0; i < ACCOUNT_RUNS; i++) {
+                    times.add(exchangeOnce(handler, accounts));
+                }
+                Stats stats = Stats.of(times);
+                one = one == null ? stats : one;
+                lines.add(new String[] {String.valueOf(accounts), String.format(Locale.ROOT, "%.0f", stats.p50()),
+                        String.format(Locale.ROOT, "%.0f", stats.p99()),
+                        String.format(Locale.ROOT, "%.2f", stats.p50() / one.p50())});
+            }
+        }
+        System.out.printf("%nThe exchange by accounts selected: warm handler ms, %d runs each, every Plaid call answered"
+                + " %d ms late (a public token exchange, an accounts read, a processor token per account)%n",
+                ACCOUNT_RUNS, PLAID_LATENCY_MS);
+        System.out.println("| accounts | handler p50 ms | handler p99 ms | p50 x 1 account |");
+        System.out.println("| --- | --- | --- | --- |");
+        for (String[] line : lines) {
+            System.out.println("| " + String.join(" | ", line) + " |");
+        }
+    }
+
+    /** One exchange of a fresh public token for an item of {@code accounts} accounts, all selected; its handler ms. */
+    private double exchangeOnce(dev.plaidknot.handler.ExchangePublicTokenHandler handler, int accounts) {
+        String token = "public-sandbox-" + UUID.randomUUID();
+        List<String> ids = new ArrayList<>();
+        StringBuilder selected = new StringBuilder();
+        for (int i = 0; i < accounts; i++) {
+            String id = "acc" + i + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+            ids.add(id);
+            selected.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\"}");
+        }
+        rig.plaid.acceptPublicToken(token, dev.plaidknot.sim.PlaidSimulator.FIRST_PLATYPUS_BANK, ids);
+        var event = dev.plaidknot.testing.ApiEvents.from("bench-accounts", "POST /exchange_public_token",
+                "{\"public_token\":\"" + token + "\",\"accounts\":[" + selected + "]}");
+        long started = System.nanoTime();
+        var response = handler.handleRequest(event, new dev.plaidknot.testing.LambdaContext());
+        double ms = (System.nanoTime() - started) / 1_000_000.0;
+        if (response.getStatusCode() != 201) {
+            throw new IllegalStateException("the exchange of " + accounts + " accounts answered " + response.getStatusCode());
+        }
+        return ms;
     }
 
     /** Makes the rig one function is measured in; closing it drops its table and stops its simulators. */

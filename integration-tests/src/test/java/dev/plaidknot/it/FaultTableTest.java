@@ -86,6 +86,13 @@ class FaultTableTest extends WithRig {
                         && encrypts.incrementAndGet() == 2, AwsFaults::connectionRefused));
     }
 
+    private static Wiring failingTheSavingsProcessorToken(TestRig r) {
+        return r.wiring(Map.of(), () -> r.secrets, () -> r.dynamo, () -> AwsFaults.kms(r.aws,
+                q -> q instanceof EncryptRequest e && "knot-processor-token".equals(e.encryptionContext().get("purpose"))
+                        && r.plaid.lastExchangedItem().accounts.stream().anyMatch(a -> a.name().equals("Plaid Saving")
+                        && a.accountId().equals(e.encryptionContext().get("account_id"))), AwsFaults::connectionRefused));
+    }
+
     private static Set<Integer> statuses(int... statuses) {
         return java.util.Arrays.stream(statuses).boxed().collect(Collectors.toSet());
     }
@@ -125,7 +132,12 @@ class FaultTableTest extends WithRig {
                 thenRetried("KMS fails the 2nd processor token, then a retry", FaultTableTest::failingTheSecondProcessorToken,
                         r -> { }, 503),
                 thenRetried("crash right after the item is stored, then a retry", FaultTableTest::crashingAfterTheItem,
-                        TestRig::expireExchangeLeases, 500));
+                        TestRig::expireExchangeLeases, 500),
+                new Fault("three accounts failing at once: Plaid 429 on one every try, KMS on another, a held call on the third; then a retry",
+                        p -> {
+                            times(3, () -> p.failNextForAccount("/processor/token/create", "Plaid Checking", PlaidError.rateLimited()));
+                            p.stallNextForAccount("/processor/token/create", "Plaid Credit Card", Duration.ofMillis(1000));
+                        }, FaultTableTest::failingTheSavingsProcessorToken, statuses(503), r -> { }));
     }
 
     @TestFactory

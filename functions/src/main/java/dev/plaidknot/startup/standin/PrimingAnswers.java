@@ -38,6 +38,11 @@ public final class PrimingAnswers {
     /** The priming item's one account, as the stand-in's accounts/get names it. */
     public static final String ACCOUNT_ID = "primingAccount";
     /**
+     * The item's second account: an exchange of two accounts takes the concurrent path (one
+     * account is done on the request's own thread), so priming walks what a real exchange runs.
+     */
+    public static final String SECOND_ACCOUNT_ID = "primingAccount2";
+    /**
      * Plaid's own example timestamp, for the link token's expiry and the item's creation: past
      * February and off midnight, so parsing it takes the branches a real one takes (a real expiry
      * is four hours ahead, in any month). 2030-01-01T00:00:00Z skipped the leap-year step of turning
@@ -69,9 +74,7 @@ public final class PrimingAnswers {
                     + "\"expiration\":\"" + PLAID_EXAMPLE_TIME + "\",\"request_id\":\"priming\"}");
             case "/item/public_token/exchange" -> ok("{\"access_token\":\"access-sandbox-00000000-0000-4000-8000-000000000000\","
                     + "\"item_id\":\"" + ITEM_ID + "\",\"request_id\":\"priming\"}");
-            case "/accounts/get" -> ok("{\"accounts\":[{\"account_id\":\"" + ACCOUNT_ID + "\",\"balances\":{\"available\":1,"
-                    + "\"current\":1,\"iso_currency_code\":\"USD\"},\"mask\":\"0000\",\"name\":\"Priming\","
-                    + "\"official_name\":null,\"type\":\"depository\",\"subtype\":\"checking\"}],"
+            case "/accounts/get" -> ok("{\"accounts\":[" + plaidAccount(ACCOUNT_ID) + "," + plaidAccount(SECOND_ACCOUNT_ID) + "],"
                     + "\"item\":{\"item_id\":\"" + ITEM_ID + "\",\"institution_id\":\"ins_109508\",\"webhook\":null,"
                     + "\"error\":null,\"available_products\":[],\"billed_products\":[],\"consent_expiration_time\":null,"
                     + "\"update_type\":\"background\"},\"request_id\":\"priming\"}");
@@ -158,6 +161,12 @@ public final class PrimingAnswers {
                 + "\"account_id\":{\"S\":\"" + ACCOUNT_ID + "\"},\"name\":{\"S\":\"Priming\"},"
                 + "\"mask\":{\"S\":\"0000\"},\"type\":{\"S\":\"depository\"},\"subtype\":{\"S\":\"checking\"},"
                 + "\"status\":{\"S\":\"active\"},\"processor_token_status\":{\"S\":\"created\"}}";
+    }
+
+    private static String plaidAccount(String accountId) {
+        return "{\"account_id\":\"" + accountId + "\",\"balances\":{\"available\":1,\"current\":1,"
+                + "\"iso_currency_code\":\"USD\"},\"mask\":\"0000\",\"name\":\"Priming\",\"official_name\":null,"
+                + "\"type\":\"depository\",\"subtype\":\"checking\"}";
     }
 
     private static String crc32(String body) {
