@@ -182,7 +182,7 @@ public final class PublicTokenExchange {
         ItemView item;
         List<BankAccount> selected;
         List<String> unmatched;
-        List<ExchangeResult.LinkedAccount> linked = new ArrayList<>();
+        List<ExchangeResult.LinkedAccount> linked;
         try {
             item = knownItem != null ? knownItem : vault.item(userId, itemId).orElseThrow(ItemNotFound::new);
             String accessToken = vault.accessToken(userId, itemId).orElseThrow(ItemNotFound::new);
@@ -196,14 +196,14 @@ public final class PublicTokenExchange {
             }
             Map<String, AccountView> stored = new HashMap<>();
             item.accounts().forEach(a -> stored.put(a.accountId(), a));
-            linked.addAll(FanOut.each(selected, ACCOUNTS_AT_ONCE, account -> {
+            linked = FanOut.each(selected, ACCOUNTS_AT_ONCE, account -> {
                 AccountView there = stored.get(account.accountId());
                 boolean settled = there != null
                         && ("created".equals(there.processorTokenStatus()) || "revoked".equals(there.status()));
                 return settled
                         ? new ExchangeResult.LinkedAccount(account, there.processorTokenStatus())
                         : issue(userId, itemId, accessToken, account);
-            }));
+            });
         } catch (RuntimeException failure) {
             bestEffort("hand the exchange over to a retry", () -> ledger.abandon(tokenHash, lease));
             throw failure;

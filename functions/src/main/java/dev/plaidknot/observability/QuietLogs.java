@@ -23,27 +23,23 @@ public final class QuietLogs {
     }
 
     public static <T> T during(Supplier<T> work) {
-        boolean before = QUIET.get();
-        QUIET.set(true);
-        try {
-            return work.get();
-        } finally {
-            QUIET.set(before);
-        }
+        return with(true, work);
     }
 
     /** {@code work}, to run on another thread, as quiet there as this thread is now. */
     public static <T> Supplier<T> carried(Supplier<T> work) {
         boolean quiet = QUIET.get();
-        return () -> {
-            boolean before = QUIET.get();
-            QUIET.set(quiet);
-            try {
-                return work.get();
-            } finally {
-                QUIET.set(before);
-            }
-        };
+        return () -> with(quiet, work);
+    }
+
+    private static <T> T with(boolean quiet, Supplier<T> work) {
+        boolean before = QUIET.get();
+        QUIET.set(quiet);
+        try {
+            return work.get();
+        } finally {
+            QUIET.set(before);
+        }
     }
 
     /** Where a line of this thread goes: stdout, or nowhere while quiet unless {@code mustShow}. */

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /**
  * The time left to answer the current request. API Gateway gives up at 30 s and the function at
  * its timeout; retries and waits check this so the caller always gets our answer, not a gateway
- * timeout. Set per request by {@link ApiCall} (one request per thread, as Lambda runs them).
+ * timeout. Set per request by {@code api.ApiCall} (one request per thread, as Lambda runs them).
  */
 public final class RequestBudget {
 
@@ -56,11 +56,7 @@ public final class RequestBudget {
         try {
             return work.get();
         } finally {
-            if (before != null) {
-                DEADLINE.set(before);
-            } else {
-                DEADLINE.remove();
-            }
+            set(DEADLINE, before);
         }
     }
 

@@ -138,18 +138,17 @@ public final class UpstreamCall {
         Telemetry.count(callsMetric);
         var line = LOG.atInfo().addKeyValue("upstream", upstream).addKeyValue("operation", operation)
                 .addKeyValue("attempt", attempt).addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000);
-        String message = logMessage;
         if (failure == null) {
-            line.addKeyValue("outcome", "ok").log(message);
+            line.addKeyValue("outcome", "ok").log(logMessage);
             return;
         }
         if (expectedOutcome != null) {
-            line.addKeyValue("outcome", expectedOutcome).log(message);
+            line.addKeyValue("outcome", expectedOutcome).log(logMessage);
             return;
         }
         Telemetry.count(errorsMetric, "ErrorCode", failure.errorCode().orElse(failure.kind().name()));
         line.addKeyValue("outcome", failure.kind().name()).addKeyValue("http_status", failure.httpStatus());
         failure.logFields().forEach(line::addKeyValue);
-        line.log(message);
+        line.log(logMessage);
     }
 }
