@@ -91,7 +91,8 @@ public final class ApiCall {
     private static LoggingEventBuilder finished(LoggingEventBuilder line, int status, long started) {
         return line.addKeyValue("status", status)
                 .addKeyValue("duration_ms", Telemetry.millis(System.nanoTime() - started))
-                .addKeyValue("upstream_ms", Telemetry.upstreamMillis());
+                .addKeyValue("upstream_ms", Telemetry.upstreamMillis())
+                .addKeyValue("upstream_wall_ms", Telemetry.upstreamWallMillis());
     }
 
     private static String firstFrame(Throwable failure) {

@@ -10,7 +10,6 @@ import dev.plaidknot.plaid.PlaidGateway.ExchangedItem;
 import dev.plaidknot.plaid.PlaidGateway.ItemAccounts;
 import dev.plaidknot.plaid.PlaidGateway;
 import dev.plaidknot.upstream.DependencyUnavailable;
-import dev.plaidknot.upstream.FanOut;
 import dev.plaidknot.upstream.RequestBudget;
 import dev.plaidknot.vault.ExchangeLedger.Entry;
 import dev.plaidknot.vault.ExchangeLedger.Lease;
@@ -38,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The heart of the flow: public token → access token (stored first, encrypted) → the item's
- * accounts → one Knot processor token per selected account, the accounts at the same time
- * ({@link FanOut}), each account's failure its own.
+ * accounts → one Knot processor token per selected account ({@link ProcessorTokenIssuer}: the
+ * accounts at the same time, each account's failure its own, their records in one write).
  *
  * <p>The access token is the one thing that cannot be had again, so it is written before any
  * other call, and the exchange at Plaid gets only the time that leaves room to store it or, when
@@ -61,14 +60,6 @@ public final class PublicTokenExchange {
      */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
     private static final int MAX_CLAIM_ROUNDS = 3;
-    /**
-     * How many accounts' processor tokens are made at once: the items cardholders link hold up to
-     * about ten accounts, and all of them in one round is what makes ten take about as long as one;
-     * a bound all the same, so an item of many accounts is not one burst at Plaid's rate limits
-     * or one connection per account from a small function.
-     */
-    static final int ACCOUNTS_AT_ONCE = 10;
-
     private final PlaidGateway plaid;
     private final TokenVault vault;
     private final ProcessorTokenIssuer issuer;
@@ -164,8 +155,7 @@ public final class PublicTokenExchange {
             vault.recordInstitution(userId, item.itemId(), institutionId, institutionName);
         }
         Selection selection = select(request.selectedAccountIds(), itemAccounts.accounts());
-        List<ExchangeResult.LinkedAccount> linked = FanOut.each(selection.accounts(), ACCOUNTS_AT_ONCE,
-                account -> issue(userId, item.itemId(), item.accessToken(), account));
+        List<ExchangeResult.LinkedAccount> linked = issue(userId, item.itemId(), item.accessToken(), selection.accounts());
         return new ExchangeResult(item.itemId(), institutionId, institutionName, linked, selection.unmatched());
     }
 
@@ -194,16 +184,19 @@ public final class PublicTokenExchange {
                 selected = selection.accounts();
                 unmatched = selection.unmatched();
             }
-            Map<String, AccountView> stored = new HashMap<>();
-            item.accounts().forEach(a -> stored.put(a.accountId(), a));
-            linked = FanOut.each(selected, ACCOUNTS_AT_ONCE, account -> {
-                AccountView there = stored.get(account.accountId());
-                boolean settled = there != null
-                        && ("created".equals(there.processorTokenStatus()) || "revoked".equals(there.status()));
-                return settled
-                        ? new ExchangeResult.LinkedAccount(account, there.processorTokenStatus())
-                        : issue(userId, itemId, accessToken, account);
-            });
+            Map<String, String> settled = new HashMap<>();
+            for (AccountView there : item.accounts()) {
+                if ("created".equals(there.processorTokenStatus()) || "revoked".equals(there.status())) {
+                    settled.put(there.accountId(), there.processorTokenStatus());
+                }
+            }
+            List<BankAccount> unsettled = selected.stream().filter(a -> !settled.containsKey(a.accountId())).toList();
+            List<String> filled = issuer.issue(userId, itemId, accessToken, unsettled);
+            Map<String, String> statuses = new HashMap<>(settled);
+            for (int i = 0; i < unsettled.size(); i++) {
+                statuses.put(unsettled.get(i).accountId(), filled.get(i));
+            }
+            linked = selected.stream().map(a -> new ExchangeResult.LinkedAccount(a, statuses.get(a.accountId()))).toList();
         } catch (RuntimeException failure) {
             bestEffort("hand the exchange over to a retry", () -> ledger.abandon(tokenHash, lease));
             throw failure;
@@ -216,8 +209,14 @@ public final class PublicTokenExchange {
         return result;
     }
 
-    private ExchangeResult.LinkedAccount issue(String userId, String itemId, String accessToken, BankAccount account) {
-        return new ExchangeResult.LinkedAccount(account, issuer.issue(userId, itemId, accessToken, account));
+    private List<ExchangeResult.LinkedAccount> issue(String userId, String itemId, String accessToken,
+                                                     List<BankAccount> accounts) {
+        List<String> statuses = issuer.issue(userId, itemId, accessToken, accounts);
+        List<ExchangeResult.LinkedAccount> linked = new ArrayList<>(accounts.size());
+        for (int i = 0; i < accounts.size(); i++) {
+            linked.add(new ExchangeResult.LinkedAccount(accounts.get(i), statuses.get(i)));
+        }
+        return linked;
     }
 
     private record Selection(List<BankAccount> accounts, List<String> unmatched) {

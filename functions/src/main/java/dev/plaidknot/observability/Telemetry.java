@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ public final class Telemetry {
         final Map<String, Integer> counts = Collections.synchronizedMap(new LinkedHashMap<>());
         final Map<Dimensioned, Integer> dimensioned = Collections.synchronizedMap(new LinkedHashMap<>());
         final Map<String, Long> upstreamNanos = Collections.synchronizedMap(new LinkedHashMap<>());
+        /** Each call's start and end: calls that overlap count once in the time spent waiting. */
+        final List<long[]> upstreamSpans = Collections.synchronizedList(new ArrayList<>());
     }
 
     private Telemetry() {
@@ -91,12 +94,18 @@ public final class Telemetry {
      * invocation's totals and, with tracing on, it becomes an X-Ray subsegment.
      */
     public static void upstreamCall(String name, String operation, long startedNanos, int httpStatus, boolean failed) {
-        long nanos = System.nanoTime() - startedNanos;
+        upstreamCall(name, operation, startedNanos, System.nanoTime(), httpStatus, failed);
+    }
+
+    static void upstreamCall(String name, String operation, long startedNanos, long endedNanos, int httpStatus,
+                             boolean failed) {
+        long nanos = endedNanos - startedNanos;
         long millis = nanos / 1_000_000;
         Observation observation = CURRENT.get();
         if (observation != null) {
             // Summed in nanoseconds: whole milliseconds per call would lose up to 1 ms on each.
             observation.upstreamNanos.merge(name, nanos, Long::sum);
+            observation.upstreamSpans.add(new long[] {startedNanos, endedNanos});
         }
         long end = System.currentTimeMillis();
         Tracing.subsegment(name, name.equals("plaid") || name.equals("knot") ? "remote" : "aws", operation,
@@ -112,6 +121,33 @@ public final class Telemetry {
         Map<String, Double> millis = new LinkedHashMap<>();
         observation.upstreamNanos.forEach((name, nanos) -> millis.put(name, millis(nanos)));
         return millis;
+    }
+
+    /**
+     * Milliseconds of this invocation during which at least one upstream call was in flight: the
+     * per-upstream totals add up calls that ran at the same time, this counts that time once, so
+     * the request's duration less this is the time spent in our own code.
+     */
+    public static double upstreamWallMillis() {
+        Observation observation = CURRENT.get();
+        if (observation == null) {
+            return 0;
+        }
+        List<long[]> spans;
+        synchronized (observation.upstreamSpans) {
+            spans = new ArrayList<>(observation.upstreamSpans);
+        }
+        spans.sort(Comparator.comparingLong(span -> span[0]));
+        long waited = 0;
+        long coveredTo = Long.MIN_VALUE;
+        for (long[] span : spans) {
+            long from = Math.max(span[0], coveredTo);
+            if (span[1] > from) {
+                waited += span[1] - from;
+                coveredTo = span[1];
+            }
+        }
+        return millis(waited);
     }
 
     /** Nanoseconds as milliseconds to a tenth, the precision of every duration in the logs. */

@@ -11,21 +11,24 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionInProgressException;
@@ -50,6 +53,9 @@ public final class DynamoTokenVault implements TokenVault {
             "subtype", "processor_token_status");
     /** A transaction holds at most 100 actions. */
     private static final int TRANSACTION_LIMIT = 100;
+    /** A transaction's cancellation reason codes: the record whose condition failed, and the records that did not fail. */
+    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    private static final String NO_FAILURE = "None";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -157,7 +163,7 @@ public final class DynamoTokenVault implements TokenVault {
     }
 
     @Override
-    public String saveAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome) {
+    public SealedAccount sealAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome) {
         Map<String, AttributeValue> record = new HashMap<>();
         record.put("pk", s(userKey(userId)));
         record.put("sk", s(accountKey(itemId, account.accountId())));
@@ -179,31 +185,117 @@ public final class DynamoTokenVault implements TokenVault {
             }
             case ProcessorTokenOutcome.Failed failed -> putIfPresent(record, "processor_error_code", failed.plaidErrorCode());
         }
+        return new SealedRecord(account, outcome.status(), Map.copyOf(record));
+    }
+
+    /** An account record as it will be written, its processor token encrypted. */
+    private record SealedRecord(BankAccount account, String processorTokenStatus, Map<String, AttributeValue> record)
+            implements SealedAccount {
+        @Override
+        public String toString() {
+            return "SealedRecord[account_id=" + account.accountId() + ", status=" + processorTokenStatus + "]";
+        }
+    }
+
+    /**
+     * One transaction per hundred accounts (DynamoDB's limit), each record with its own condition.
+     * A batch write would be one round trip too, but it cannot hold a condition, and a refill must
+     * never write over a created token or a revoked account.
+     */
+    @Override
+    public Map<String, String> saveAccounts(String userId, String itemId, List<SealedAccount> accounts) {
+        Map<String, String> stored = new HashMap<>();
+        for (int from = 0; from < accounts.size(); from += TRANSACTION_LIMIT) {
+            stored.putAll(writeTogether(userId, itemId,
+                    accounts.subList(from, Math.min(accounts.size(), from + TRANSACTION_LIMIT))));
+        }
+        return stored;
+    }
+
+    /**
+     * Writes the records in one transaction. A record whose condition fails cancels the whole
+     * transaction; DynamoDB says which record it was and hands back what is stored there, so that
+     * record stands and the rest are written again, until every record is written or kept.
+     */
+    private Map<String, String> writeTogether(String userId, String itemId, List<SealedAccount> accounts) {
         String now = clock.instant().toString();
-        record.put("created_at", s(now));
-        record.put("updated_at", s(now));
-        // Tells this write from another when its condition fails (see below).
+        // Tells this request's records from another's when a condition fails: a try whose answer was
+        // lost, sent again by the SDK, finds its own records in place.
         String writeId = UUID.randomUUID().toString();
-        record.put("write_id", s(writeId));
-        try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table).item(record)
+        Map<String, SealedRecord> pending = new LinkedHashMap<>();
+        for (SealedAccount sealed : accounts) {
+            SealedRecord own = (SealedRecord) sealed;
+            Map<String, AttributeValue> record = new HashMap<>(own.record());
+            record.put("created_at", s(now));
+            record.put("updated_at", s(now));
+            record.put("write_id", s(writeId));
+            pending.put(own.account().accountId(), new SealedRecord(own.account(), own.processorTokenStatus(), record));
+        }
+        Map<String, String> stored = new HashMap<>();
+        // Each round either writes everything left or sets at least one record aside, so it ends.
+        while (!pending.isEmpty()) {
+            List<SealedRecord> round = List.copyOf(pending.values());
+            List<TransactWriteItem> writes = round.stream().map(r -> TransactWriteItem.builder().put(Put.builder()
+                    .tableName(table).item(r.record())
                     // A refill replaces only a failed token, never a created one or a revoked account.
                     .conditionExpression("attribute_not_exists(pk) OR (processor_token_status = :failed"
                             + " AND #status <> :revoked)")
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":failed", s("failed"), ":revoked", s("revoked")))
-                    .build());
-            return outcome.status();
-        } catch (ConditionalCheckFailedException kept) {
-            // Read back: our own write whose answer was lost, or a record that must stay as it is.
-            Map<String, AttributeValue> stored = call(() -> dynamo.getItem(g -> g.tableName(table)
-                    .key(key(userKey(userId), accountKey(itemId, account.accountId())))
-                    .projectionExpression("write_id, processor_token_status")
-                    .consistentRead(true))).item();
-            return writeId.equals(text(stored, "write_id")) ? outcome.status() : text(stored, "processor_token_status");
-        } catch (SdkException e) {
-            throw AwsFailures.unavailable("dynamodb", e);
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build()).build()).toList();
+            // One token for every try of this round: DynamoDB answers a retried transaction with the first one's outcome.
+            String requestToken = UUID.randomUUID().toString();
+            try {
+                dynamo.transactWriteItems(t -> t.transactItems(writes).clientRequestToken(requestToken)
+                        .overrideConfiguration(o -> o.apiCallTimeout(storeCallTimeout)));
+                round.forEach(r -> stored.put(r.account().accountId(), r.processorTokenStatus()));
+                pending.clear();
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons()
+                        : List.of();
+                if (reasons.size() != round.size() || reasons.stream().anyMatch(r -> !CONDITION_FAILED.equals(r.code())
+                        && !NO_FAILURE.equals(r.code()))) {
+                    // A conflict with another write, throttling, a validation error: nothing was written.
+                    throw new DependencyUnavailable("dynamodb", cancellationCodes(reasons), cancelled.requestId());
+                }
+                for (int i = 0; i < round.size(); i++) {
+                    if (CONDITION_FAILED.equals(reasons.get(i).code())) {
+                        String accountId = round.get(i).account().accountId();
+                        Map<String, AttributeValue> there = reasons.get(i).hasItem() ? reasons.get(i).item()
+                                : storedAccount(userId, itemId, accountId);
+                        stored.put(accountId, writeId.equals(text(there, "write_id"))
+                                ? round.get(i).processorTokenStatus() : text(there, "processor_token_status"));
+                        pending.remove(accountId);
+                    }
+                }
+            } catch (TransactionInProgressException inFlight) {
+                // An earlier try of this round is still being applied: what is stored tells whether it landed.
+                for (SealedRecord r : round) {
+                    Map<String, AttributeValue> there = storedAccount(userId, itemId, r.account().accountId());
+                    if (!writeId.equals(text(there, "write_id"))) {
+                        throw new DependencyUnavailable("dynamodb", "TransactionInProgress", inFlight.requestId());
+                    }
+                    stored.put(r.account().accountId(), r.processorTokenStatus());
+                }
+                pending.clear();
+            } catch (SdkException e) {
+                throw AwsFailures.unavailable("dynamodb", e);
+            }
         }
+        return stored;
+    }
+
+    private Map<String, AttributeValue> storedAccount(String userId, String itemId, String accountId) {
+        return call(() -> dynamo.getItem(g -> g.tableName(table)
+                .key(key(userKey(userId), accountKey(itemId, accountId)))
+                .projectionExpression("write_id, processor_token_status")
+                .consistentRead(true))).item();
+    }
+
+    private static String cancellationCodes(List<CancellationReason> reasons) {
+        return reasons.stream().map(CancellationReason::code).filter(c -> !NO_FAILURE.equals(c)).distinct()
+                .collect(Collectors.joining(",", "TransactionCanceled:", ""));
     }
 
     @Override

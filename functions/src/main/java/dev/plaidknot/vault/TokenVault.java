@@ -3,6 +3,7 @@ package dev.plaidknot.vault;
 import dev.plaidknot.domain.BankAccount;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,12 +31,19 @@ public interface TokenVault {
     void recordInstitution(String userId, String itemId, String institutionId, String institutionName);
 
     /**
-     * Writes an account of a saved item: with its encrypted processor token when one was
-     * created, else with the failure's Plaid error code and no token. Writes over a stored
-     * account only where its token failed and the cardholder has not revoked it; returns the
-     * account's processor-token status as stored afterwards ({@code created} or {@code failed}).
+     * An account's record made ready for {@link #saveAccounts}: its processor token, when one was
+     * created, encrypted under the account's own context. This is the step of an account's write
+     * that calls out (KMS), so callers seal the accounts of an item at the same time.
      */
-    String saveAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome);
+    SealedAccount sealAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome);
+
+    /**
+     * Writes sealed accounts of a saved item together. Writes over a stored account only where
+     * its token failed and the cardholder has not revoked it; any other stored record stands.
+     * Returns each account's processor-token status as stored afterwards ({@code created} or
+     * {@code failed}), by account id.
+     */
+    Map<String, String> saveAccounts(String userId, String itemId, List<SealedAccount> accounts);
 
     /** The item's decrypted access token; empty when this user has no such item. */
     Optional<String> accessToken(String userId, String itemId);
@@ -72,6 +80,13 @@ public interface TokenVault {
 
     /** The same for one account of an item. */
     boolean applyAccountStatus(String userId, String itemId, String accountId, StatusEvent event);
+
+    /** An account's record as this vault will write it; its token, if any, is already encrypted. */
+    interface SealedAccount {
+        BankAccount account();
+
+        String processorTokenStatus();
+    }
 
     record NewItem(String itemId, String institutionId, String institutionName) {
     }

@@ -81,19 +81,44 @@ public final class InMemoryTokenVault implements TokenVault {
         institutionUpdates.add(itemId + ":" + institutionId);
     }
 
+    private record Sealed(BankAccount account, ProcessorTokenOutcome outcome) implements SealedAccount {
+        @Override
+        public String processorTokenStatus() {
+            return outcome.status();
+        }
+    }
+
     @Override
-    public synchronized String saveAccount(String userId, String itemId, BankAccount account,
-                                           ProcessorTokenOutcome outcome) {
+    public SealedAccount sealAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome) {
+        return new Sealed(account, outcome);
+    }
+
+    @Override
+    public synchronized Map<String, String> saveAccounts(String userId, String itemId, List<SealedAccount> sealed) {
         write();
+        Map<String, String> stored = new LinkedHashMap<>();
+        for (SealedAccount account : sealed) {
+            stored.put(account.account().accountId(), save(userId, itemId, (Sealed) account));
+        }
+        return stored;
+    }
+
+    /** One account written on its own, for tests that start from stored accounts. */
+    public String saveAccount(String userId, String itemId, BankAccount account, ProcessorTokenOutcome outcome) {
+        return saveAccounts(userId, itemId, List.of(sealAccount(userId, itemId, account, outcome)))
+                .get(account.accountId());
+    }
+
+    private String save(String userId, String itemId, Sealed sealed) {
         Optional<StoredAccount> stored = accounts.reversed().stream()
-                .filter(a -> a.itemId().equals(itemId) && a.account().accountId().equals(account.accountId()))
+                .filter(a -> a.itemId().equals(itemId) && a.account().accountId().equals(sealed.account().accountId()))
                 .findFirst();
-        boolean revoked = statuses.containsKey(itemId + "#" + account.accountId());
+        boolean revoked = statuses.containsKey(itemId + "#" + sealed.account().accountId());
         if (stored.isPresent() && (stored.get().outcome() instanceof ProcessorTokenOutcome.Created || revoked)) {
             return stored.get().outcome().status();
         }
-        accounts.add(new StoredAccount(userId, itemId, account, outcome));
-        return outcome.status();
+        accounts.add(new StoredAccount(userId, itemId, sealed.account(), sealed.outcome()));
+        return sealed.outcome().status();
     }
 
     @Override

@@ -464,8 +464,15 @@ public final class ColdStartBenchmark {
         return List.of(System.getProperty(property, "").split(",(?=-)")).stream().filter(opt -> !opt.isBlank()).toList();
     }
 
-    /** What an outcome line says went to Plaid, Knot and AWS. */
+    /**
+     * How long an outcome line says the request waited on Plaid, Knot and AWS: the wall time with
+     * at least one call in flight, so calls made at the same time (an exchange's accounts) count
+     * once. Lines without it (an older build) fall back to the per-upstream sum.
+     */
     private static double upstreamMs(JsonNode outcome) {
+        if (outcome.has("upstream_wall_ms")) {
+            return outcome.path("upstream_wall_ms").asDouble();
+        }
         double upstream = 0;
         for (JsonNode value : outcome.path("upstream_ms")) {
             upstream += value.asDouble();

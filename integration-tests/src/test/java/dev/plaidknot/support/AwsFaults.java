@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +59,27 @@ public final class AwsFaults {
      * it is sent again, as the SDK's own retry does, and the caller sees the second answer.
      */
     public static DynamoDbClient dynamoLosingFirstAnswer(DynamoDbClient real, Predicate<SdkRequest> when) {
-        AtomicBoolean lost = new AtomicBoolean();
+        return landingFirst(real, when, (method, args) -> method.invoke(real, args));
+    }
+
+    /**
+     * A DynamoDB client whose first request matching {@code when} lands, and the caller is then
+     * answered with {@code fault} instead (an emulator cannot be made to say, for example, that
+     * a transaction it applied is still in progress).
+     */
+    public static DynamoDbClient dynamoLandingThenFailing(DynamoDbClient real, Predicate<SdkRequest> when,
+                                                          Supplier<? extends RuntimeException> fault) {
+        return landingFirst(real, when, (method, args) -> {
+            throw fault.get();
+        });
+    }
+
+    private interface Answer {
+        Object after(java.lang.reflect.Method method, Object[] args) throws Throwable;
+    }
+
+    private static DynamoDbClient landingFirst(DynamoDbClient real, Predicate<SdkRequest> when, Answer afterLanding) {
+        AtomicBoolean landed = new AtomicBoolean();
         return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
                 new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
                     if (args != null && args.length == 1 && args[0] instanceof java.util.function.Consumer<?>) {
@@ -67,8 +88,9 @@ public final class AwsFaults {
                     }
                     try {
                         if (args != null && args.length == 1 && args[0] instanceof SdkRequest request
-                                && when.test(request) && lost.compareAndSet(false, true)) {
+                                && when.test(request) && landed.compareAndSet(false, true)) {
                             method.invoke(real, args); // lands; its answer never reaches the caller
+                            return afterLanding.after(method, args);
                         }
                         return method.invoke(real, args);
                     } catch (InvocationTargetException e) {
@@ -76,6 +98,21 @@ public final class AwsFaults {
                     }
                 });
     }
+
+    /** Every request made through the clients this interceptor is added to, in order. */
+    public static ExecutionInterceptor recordingCalls(List<SdkRequest> into) {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                into.add(context.request());
+            }
+        };
+    }
+
+    /** A write of account records (a transaction of puts under ITEM#…#ACCOUNT#). */
+    public static final Predicate<SdkRequest> ACCOUNT_WRITE = request -> request instanceof TransactWriteItemsRequest t
+            && t.transactItems().stream().anyMatch(w -> w.put() != null
+                    && w.put().item().get("sk").s().contains("#ACCOUNT#"));
 
     /**
      * The process dies on the first AWS call (through any client this interceptor is added to)
