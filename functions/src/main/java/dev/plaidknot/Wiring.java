@@ -1,6 +1,10 @@
 package dev.plaidknot;
 
+import dev.plaidknot.cardplatform.CardPlatform;
+import dev.plaidknot.cardplatform.LambdaCardPlatform;
+import dev.plaidknot.cardswitch.CardSwitches;
 import dev.plaidknot.cardswitch.KnotSessions;
+import dev.plaidknot.cardswitch.WebhookSources;
 import dev.plaidknot.config.Misconfiguration;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.knot.KnotApiGateway;
@@ -17,6 +21,8 @@ import dev.plaidknot.secrets.CachedSecret;
 import dev.plaidknot.secrets.SecretSource;
 import dev.plaidknot.secrets.SecretsManagerSource;
 import dev.plaidknot.upstream.RetryPolicy;
+import dev.plaidknot.vault.CardSwitchRecords;
+import dev.plaidknot.vault.DynamoCardSwitchRecords;
 import dev.plaidknot.vault.DynamoExchangeLedger;
 import dev.plaidknot.vault.DynamoTokenVault;
 import dev.plaidknot.vault.KmsTokenCipher;
@@ -33,6 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -100,16 +107,20 @@ public final class Wiring {
      * that never touches one never builds its client.
      */
     public record Backends(Supplier<SecretSource> secrets, Supplier<DynamoDbClient> dynamo,
-                           Supplier<TokenCipher> cipher) {
+                           Supplier<TokenCipher> cipher, Supplier<LambdaClient> lambda) {
 
-        /** A deployed function's: Secrets Manager, DynamoDB and KMS (the key named by TOKEN_KEY_ID). */
+        /**
+         * A deployed function's: Secrets Manager, DynamoDB, KMS (the key named by TOKEN_KEY_ID) and
+         * Lambda (to invoke the card platform).
+         */
         public static Backends aws(Settings settings, Supplier<SecretsManagerClient> secretsManager,
-                                   Supplier<DynamoDbClient> dynamo, Supplier<KmsClient> kms) {
+                                   Supplier<DynamoDbClient> dynamo, Supplier<KmsClient> kms,
+                                   Supplier<LambdaClient> lambda) {
             return new Backends(() -> new SecretsManagerSource(secretsManager.get()), dynamo, () -> {
                 // The setting first: a missing key id must fail before a KMS client is built.
                 String keyId = settings.tokenKeyId();
                 return new KmsTokenCipher(kms.get(), keyId, settings.storeCallTimeout());
-            });
+            }, lambda);
         }
     }
 
@@ -119,6 +130,7 @@ public final class Wiring {
     private final Once<SecretSource> secretSource;
     private final Once<DynamoDbClient> dynamo;
     private final Once<TokenCipher> cipher;
+    private final Once<LambdaClient> lambda;
 
     private final Once<PlaidApiGateway> plaidGateway = new Once<>(this::buildPlaidGateway);
     private final Once<TokenVault> tokenVault = new Once<>(this::buildTokenVault);
@@ -130,11 +142,17 @@ public final class Wiring {
     private final Once<PlaidWebhookVerifier> plaidWebhookVerifier =
             new Once<>(() -> new PlaidWebhookVerifier(plaidGateway.get(), clock));
     private final Once<ItemWebhooks> itemWebhooks = new Once<>(() -> new ItemWebhooks(tokenVault.get(), plaidGateway.get(), clock));
-    private final Once<KnotSessions> knotSessions = new Once<>(this::buildKnotSessions);
+    private final Once<KnotApiGateway> knotGateway = new Once<>(this::buildKnotGateway);
+    private final Once<CardPlatform> cardPlatform = new Once<>(this::buildCardPlatform);
+    private final Once<CardSwitchRecords> cardSwitchRecords = new Once<>(this::buildCardSwitchRecords);
+    private final Once<KnotSessions> knotSessions = new Once<>(() -> new KnotSessions(knotGateway.get(),
+            tokenVault.get(), cardPlatform.get(), cardSwitchRecords.get(), clock));
+    private final Once<CardSwitches> cardSwitches = new Once<>(this::buildCardSwitches);
 
-    public Wiring(Settings settings, Supplier<SecretsManagerClient> secretsManager,
-                  Supplier<DynamoDbClient> dynamo, Supplier<KmsClient> kms) {
-        this(settings, Backends.aws(settings, secretsManager, dynamo, kms));
+
+    public Wiring(Settings settings, Supplier<SecretsManagerClient> secretsManager, Supplier<DynamoDbClient> dynamo,
+                  Supplier<KmsClient> kms, Supplier<LambdaClient> lambda) {
+        this(settings, Backends.aws(settings, secretsManager, dynamo, kms, lambda));
     }
 
     public Wiring(Settings settings, Backends backends) {
@@ -155,6 +173,11 @@ public final class Wiring {
             return client;
         });
         this.cipher = new Once<>(backends.cipher());
+        this.lambda = new Once<>(() -> {
+            LambdaClient client = backends.lambda().get();
+            listener.awsClientBuilt(() -> client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join());
+            return client;
+        });
     }
 
     public Settings settings() {
@@ -208,6 +231,10 @@ public final class Wiring {
         return knotSessions.get();
     }
 
+    public CardSwitches cardSwitches() {
+        return cardSwitches.get();
+    }
+
     private LinkTokenService buildLinkTokenService() {
         return new LinkTokenService(plaidGateway.get(), tokenVault, settings.plaidClientName(), settings.plaidProducts(),
                 settings.plaidCountryCodes(), settings.plaidLanguage(), settings.plaidWebhookUrl());
@@ -234,7 +261,7 @@ public final class Wiring {
         return gateway;
     }
 
-    private KnotSessions buildKnotSessions() {
+    private KnotApiGateway buildKnotGateway() {
         String secretArn = settings.knotSecretArn();
         Duration timeout = settings.knotTimeout();
         var baseUrl = settings.knotBaseUrl();
@@ -242,7 +269,21 @@ public final class Wiring {
         OkHttpClient http = upstreamHttp(timeout);
         KnotApiGateway knot = new KnotApiGateway(http, secret, baseUrl, timeout, RetryPolicy.standard());
         listener.upstreamClientBuilt("knot", http, knot::baseUrl);
-        return new KnotSessions(knot, tokenVault.get());
+        return knot;
+    }
+
+    private CardPlatform buildCardPlatform() {
+        String function = settings.cardPlatformFunction();
+        return new LambdaCardPlatform(lambda.get(), function, settings.cardPlatformTimeout());
+    }
+
+    private CardSwitchRecords buildCardSwitchRecords() {
+        return new DynamoCardSwitchRecords(dynamo.get(), settings.tokensTable(), clock);
+    }
+
+    private CardSwitches buildCardSwitches() {
+        WebhookSources sources = WebhookSources.parse(settings.knotWebhookSourceCidrs());
+        return new CardSwitches(knotGateway.get(), cardPlatform.get(), cardSwitchRecords.get(), sources, clock);
     }
 
     /**

@@ -51,18 +51,22 @@ class ArchitectureTest {
                 .layer("Startup").definedBy("dev.plaidknot.startup..")
                 .layer("Handlers").definedBy("dev.plaidknot.handler..", "dev.plaidknot.api..")
                 .layer("Composition").definedBy("dev.plaidknot")
+                // A separate function (the development card platform), beside the service, not under it.
+                .layer("Development cards").definedBy("dev.plaidknot.devcards..")
                 .layer("Services").definedBy(SERVICES)
                 .layer("Ports and adapters").definedBy("dev.plaidknot.plaid..", "dev.plaidknot.knot..",
-                        "dev.plaidknot.vault..", "dev.plaidknot.secrets..", "dev.plaidknot.aws..")
+                        "dev.plaidknot.vault..", "dev.plaidknot.secrets..", "dev.plaidknot.aws..",
+                        "dev.plaidknot.cardplatform..")
                 .layer("Foundation").definedBy("dev.plaidknot.upstream..", "dev.plaidknot.domain..",
                         "dev.plaidknot.json..", "dev.plaidknot.config..", "dev.plaidknot.observability..")
                 .whereLayer("Entries").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Startup").mayOnlyBeAccessedByLayers("Entries")
                 .whereLayer("Handlers").mayOnlyBeAccessedByLayers("Entries", "Startup")
                 .whereLayer("Composition").mayOnlyBeAccessedByLayers("Entries", "Startup", "Handlers")
+                .whereLayer("Development cards").mayOnlyBeAccessedByLayers("Entries")
                 .whereLayer("Services").mayOnlyBeAccessedByLayers("Startup", "Handlers", "Composition")
                 .whereLayer("Ports and adapters")
-                .mayOnlyBeAccessedByLayers("Startup", "Handlers", "Composition", "Services")
+                .mayOnlyBeAccessedByLayers("Startup", "Handlers", "Composition", "Services", "Development cards")
                 .check(MAIN);
     }
 

@@ -69,6 +69,12 @@ public final class ApiRequest {
         throw ApiError.badRequest(name + " must be a whole number from " + min + " to " + max);
     }
 
+    /** The address the request came from, as API Gateway saw it; null when the event has none. */
+    public String sourceIp() {
+        return event.getRequestContext() == null || event.getRequestContext().getHttp() == null ? null
+                : event.getRequestContext().getHttp().getSourceIp();
+    }
+
     /** A header by name, in any case: API Gateway lowercases them, clients and tests may not. */
     public Optional<String> header(String name) {
         if (event.getHeaders() == null) {

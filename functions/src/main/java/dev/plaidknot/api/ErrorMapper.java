@@ -36,6 +36,7 @@ public final class ErrorMapper {
                 case CONFLICT -> ErrorBody.of(409, "CONFLICT", e.getMessage());
                 case INVALID -> ErrorBody.of(400, "INVALID_REQUEST", e.getMessage());
                 case UNVERIFIED -> ErrorBody.of(401, "UNAUTHORIZED", e.getMessage());
+                case FORBIDDEN -> ErrorBody.of(403, "FORBIDDEN", e.getMessage());
             };
             case PlaidFailure e -> plaid(e);
             case KnotFailure e -> knot(e);
@@ -50,14 +51,15 @@ public final class ErrorMapper {
 
     private static ErrorBody knot(KnotFailure e) {
         String code = e.errorCode().orElse(null);
+        String what = "session/extend".equals(e.operation()) ? "extend the session" : "create the session";
         return switch (e.kind()) {
             case TIMEOUT -> ErrorBody.of(504, "KNOT_TIMEOUT", "Knot did not answer in time; retry shortly");
             case UNREACHABLE -> ErrorBody.of(502, "KNOT_UNAVAILABLE", "Knot could not be reached; retry shortly");
             case MALFORMED -> ErrorBody.of(502, "KNOT_ERROR", "Knot answered with an unreadable response");
             case REJECTED -> e.httpStatus() >= 500
-                    ? new ErrorBody(502, "KNOT_UNAVAILABLE", "Knot failed to create the session; retry shortly",
+                    ? new ErrorBody(502, "KNOT_UNAVAILABLE", "Knot failed to " + what + "; retry shortly",
                             null, null, null, null, code)
-                    : new ErrorBody(502, "KNOT_ERROR", "Knot refused the session"
+                    : new ErrorBody(502, "KNOT_ERROR", "Knot refused to " + what
                             + e.safeMessage().map(m -> ": " + m).orElse(""), null, null, null, null, code);
         };
     }

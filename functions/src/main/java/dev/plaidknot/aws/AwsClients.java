@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -55,6 +56,10 @@ public final class AwsClients {
 
     public static KmsClient kms() {
         return built(KmsClient.builder().credentialsProvider(CREDENTIALS));
+    }
+
+    public static LambdaClient lambda() {
+        return built(LambdaClient.builder().credentialsProvider(CREDENTIALS));
     }
 
     /**

@@ -1,6 +1,10 @@
 package dev.plaidknot.cardswitch;
 
+import dev.plaidknot.cardplatform.CardPlatform;
+import dev.plaidknot.domain.Fingerprint;
 import dev.plaidknot.domain.Refusal.AccountNotFound;
+import dev.plaidknot.domain.Refusal.CardNotFound;
+import dev.plaidknot.domain.Refusal.SessionNotFound;
 import dev.plaidknot.domain.Refusal.AccountRevoked;
 import dev.plaidknot.domain.Refusal.NoProcessorToken;
 import dev.plaidknot.knot.KnotGateway;
@@ -9,6 +13,11 @@ import dev.plaidknot.vault.TokenVault.AccountRef;
 import dev.plaidknot.vault.TokenVault.AccountView;
 import dev.plaidknot.vault.TokenVault.ItemView;
 import dev.plaidknot.vault.TokenVault;
+import dev.plaidknot.vault.CardSwitchRecords;
+import dev.plaidknot.vault.CardSwitchRecords.SessionRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -18,12 +27,21 @@ import java.util.Optional;
  */
 public final class KnotSessions {
 
+    /** How long Knot keeps a session open, and each extension adds. */
+    static final Duration SESSION_LIFETIME = Duration.ofMinutes(30);
+
     private final KnotGateway knot;
     private final TokenVault vault;
+    private final CardPlatform cards;
+    private final CardSwitchRecords records;
+    private final Clock clock;
 
-    public KnotSessions(KnotGateway knot, TokenVault vault) {
+    public KnotSessions(KnotGateway knot, TokenVault vault, CardPlatform cards, CardSwitchRecords records, Clock clock) {
         this.knot = knot;
         this.vault = vault;
+        this.cards = cards;
+        this.records = records;
+        this.clock = clock;
     }
 
     /** A session; the id must be handed to Knot's SDK and never logged. */
@@ -35,7 +53,15 @@ public final class KnotSessions {
         }
     }
 
+    /**
+     * A session for one of the caller's own cards: a card the card platform says they do not hold
+     * is not found, as an unknown one is, and Knot is not asked. The session is recorded (by its
+     * fingerprint) with its user and card, which Knot's webhooks for it will be applied to.
+     */
     public KnotSession create(String userId, String cardId, Optional<String> accountId) {
+        if (!cards.holdsCard(userId, cardId)) {
+            throw new CardNotFound();
+        }
         Optional<AccountRef> account = accountId.isPresent()
                 ? Optional.of(chosen(userId, accountId.get()))
                 : mostRecentHealthy(userId);
@@ -44,8 +70,20 @@ public final class KnotSessions {
                         .orElseThrow(() -> noToken()))
                 .orElse(null);
         String session = knot.createCardSwitcherSession(userId, cardId, processorToken);
+        records.saveSession(Fingerprint.of(session),
+                new SessionRecord(userId, cardId, clock.instant().plus(SESSION_LIFETIME)));
         Telemetry.count("KnotSessionsCreated");
         return new KnotSession(session, knot.environment().wireName(), processorToken != null);
+    }
+
+    /** Another {@link #SESSION_LIFETIME} for a session this caller opened; any other is not found. */
+    public Instant extend(String userId, String session) {
+        String fingerprint = Fingerprint.of(session);
+        records.session(fingerprint).filter(s -> s.userId().equals(userId)).orElseThrow(SessionNotFound::new);
+        knot.extendSession(session);
+        Instant until = clock.instant().plus(SESSION_LIFETIME);
+        records.extendSession(fingerprint, until);
+        return until;
     }
 
     private AccountRef chosen(String userId, String accountId) {

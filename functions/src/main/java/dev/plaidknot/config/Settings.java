@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public final class Settings {
 
+    /** Knot's published webhook sending address. */
+    public static final String KNOT_WEBHOOK_SOURCE = "35.232.249.218/32";
+
     private final Map<String, String> env;
 
     public Settings(Map<String, String> env) {
@@ -51,6 +54,25 @@ public final class Settings {
      */
     public Duration storeCallTimeout() {
         return Duration.ofMillis(positiveLong("STORE_CALL_TIMEOUT_MS", 3_000));
+    }
+
+    /** The issuer's card platform: a Lambda function's name or ARN, invoked synchronously. */
+    public String cardPlatformFunction() {
+        return required("CARD_PLATFORM_FUNCTION");
+    }
+
+    /** Each card platform call's bound: a JWE must leave room in Knot's 15 seconds for the rest. */
+    public Duration cardPlatformTimeout() {
+        return Duration.ofMillis(positiveLong("CARD_PLATFORM_TIMEOUT_MS", 5_000));
+    }
+
+    /**
+     * The CIDR blocks Knot's webhooks may come from, comma-separated: Knot's published address
+     * when the variable is absent, every address when it is set but empty.
+     */
+    public String knotWebhookSourceCidrs() {
+        String value = env.get("KNOT_WEBHOOK_SOURCE_CIDRS");
+        return value == null ? KNOT_WEBHOOK_SOURCE : value.strip();
     }
 
     public String tokensTable() {

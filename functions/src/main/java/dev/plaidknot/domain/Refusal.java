@@ -16,7 +16,9 @@ public abstract sealed class Refusal extends RuntimeException {
         /** The request itself is wrong and repeating it will not help. */
         INVALID,
         /** The request could not be shown to come from who it claims. */
-        UNVERIFIED
+        UNVERIFIED,
+        /** The request came from where this service does not take it from. */
+        FORBIDDEN
     }
 
     private final Reason reason;
@@ -101,6 +103,34 @@ public abstract sealed class Refusal extends RuntimeException {
     public static final class WebhookNotVerified extends Refusal {
         public WebhookNotVerified() {
             super(Reason.UNVERIFIED, "webhook verification failed");
+        }
+    }
+
+    /** The caller holds no card by that id (the card platform's word), or there is no such card. */
+    public static final class CardNotFound extends Refusal {
+        public CardNotFound() {
+            super(Reason.NOT_FOUND, "card not found");
+        }
+    }
+
+    /** No open Knot session of the caller's by that id. */
+    public static final class SessionNotFound extends Refusal {
+        public SessionNotFound() {
+            super(Reason.NOT_FOUND, "session not found");
+        }
+    }
+
+    /** A webhook from an address the service does not take Knot's webhooks from. */
+    public static final class WebhookSourceNotAllowed extends Refusal {
+        public WebhookSourceNotAllowed() {
+            super(Reason.FORBIDDEN, "webhooks are not accepted from this address");
+        }
+    }
+
+    /** The same webhook is being applied by another delivery right now. */
+    public static final class WebhookInProgress extends Refusal {
+        public WebhookInProgress() {
+            super(Reason.CONFLICT, "this webhook is being applied by another delivery; retry shortly");
         }
     }
 }

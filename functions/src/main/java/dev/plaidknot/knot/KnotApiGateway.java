@@ -8,6 +8,7 @@ import dev.plaidknot.upstream.UpstreamCall;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
@@ -20,21 +21,28 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * Knot's {@code POST /session/create} over OkHttp (already in the package through plaid-java;
- * Knot publishes no Java client). Basic auth with the cached keys; {@link UpstreamCall} refetches
+ * Knot's API ({@code /session/create}, {@code /session/extend}, {@code /jwe/key}, {@code /card})
+ * over OkHttp, already in the package through plaid-java: Knot publishes no Java client. Basic auth with the cached keys; {@link UpstreamCall} refetches
  * them once when Knot answers 401 and retries 429, 5xx, timeouts and failed connections within the
- * request's budget. Creating a session changes nothing Knot holds, so repeating it is safe.
+ * request's budget. Creating or extending a session and reading the key are safe to repeat;
+ * sending a card is not, and is tried once.
  */
 public final class KnotApiGateway implements KnotGateway {
 
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_MESSAGE_LENGTH = 200;
+    private static final Duration KEY_CACHE = Duration.ofHours(1);
 
     private final OkHttpClient http;
     private final CachedSecret<KnotCredentials> secret;
     private final Optional<URI> baseUrlOverride;
     private final UpstreamCall calls;
+    private volatile CachedKey encryptionKey;
+
+    /** Knot's card-encryption key, kept an hour: fetching it would take a share of the 15 s a switch has. */
+    private record CachedKey(String jwk, Instant fetchedAt) {
+    }
 
     public KnotApiGateway(OkHttpClient http, CachedSecret<KnotCredentials> secret, Optional<URI> baseUrlOverride,
                           Duration callTimeout, RetryPolicy retry) {
@@ -68,32 +76,77 @@ public final class KnotApiGateway implements KnotGateway {
             body.put("processor_token", processorToken);
         }
         String json = Json.write(body.build());
-        return calls.call("session/create", true, timeout -> send(json, processorToken, timeout));
+        JsonObject answer = calls.call("session/create", true,
+                timeout -> send("session/create", json, processorToken, timeout));
+        String session = text(answer, "session");
+        if (session == null || session.isBlank()) {
+            throw new KnotFailure(KnotFailure.Kind.MALFORMED, 200, null, null);
+        }
+        return session;
     }
 
-    /** One attempt; anything but a 2xx with a session is a {@link KnotFailure}. */
-    private String send(String json, String processorToken, Duration timeout) throws IOException {
+    @Override
+    public void extendSession(String session) {
+        String json = Json.write(Json.fields().put("session_id", session).build());
+        // Extending twice gives the same end: safe to repeat.
+        calls.call("session/extend", true, timeout -> send("session/extend", json, session, timeout));
+    }
+
+    @Override
+    public String cardEncryptionKey() {
+        CachedKey cached = encryptionKey;
+        if (cached != null && cached.fetchedAt().plus(KEY_CACHE).isAfter(Instant.now())) {
+            return cached.jwk();
+        }
+        JsonObject key = calls.call("jwe/key", true, timeout -> send("jwe/key", null, null, timeout));
+        // Knot's answer is the JWK itself, or the JWK under "key" / "jwk".
+        JsonObject jwk = key.has("kty") ? key : key.has("jwk") && key.get("jwk").isJsonObject()
+                ? key.getAsJsonObject("jwk") : key.has("key") && key.get("key").isJsonObject()
+                ? key.getAsJsonObject("key") : null;
+        if (jwk == null || !"RSA".equals(text(jwk, "kty")) || text(jwk, "n") == null || text(jwk, "e") == null) {
+            throw new KnotFailure("jwe/key", KnotFailure.Kind.MALFORMED, 200, null, null);
+        }
+        String value = Json.write(jwk);
+        encryptionKey = new CachedKey(value, Instant.now());
+        return value;
+    }
+
+    @Override
+    public boolean signedByKnot(KnotWebhookSignature.SignedFields fields, String signature) {
+        return KnotWebhookSignature.verify(fields, signature, secret.get().secret());
+    }
+
+    @Override
+    public void switchCard(String taskId, String jwe) {
+        String json = Json.write(Json.fields().put("task_id", taskId).put("jwe", jwe).build());
+        // Not repeated: a second POST /card for a task could switch the card twice at the merchant.
+        calls.call("card", false, timeout -> send("card", json, jwe, timeout));
+    }
+
+    /**
+     * One attempt at {@code path} (a POST of {@code json}, or a GET when it is null); anything but
+     * a 2xx is a {@link KnotFailure}, whose message never holds {@code sent} (what we sent that is
+     * secret, which Knot may echo back).
+     */
+    private JsonObject send(String path, String json, String sent, Duration timeout) throws IOException {
         KnotCredentials credentials = secret.get();
         String base = baseUrl(credentials);
-        Request request = new Request.Builder()
-                .url((base.endsWith("/") ? base : base + "/") + "session/create")
-                .header("Authorization", Credentials.basic(credentials.clientId(), credentials.secret()))
-                .post(RequestBody.create(json, JSON_TYPE))
-                .build();
-        Call call = http.newCall(request);
+        Request.Builder request = new Request.Builder()
+                .url((base.endsWith("/") ? base : base + "/") + path)
+                .header("Authorization", Credentials.basic(credentials.clientId(), credentials.secret()));
+        if (json != null) {
+            request.post(RequestBody.create(json, JSON_TYPE));
+        }
+        Call call = http.newCall(request.build());
         call.timeout().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         try (Response response = call.execute()) {
             JsonObject answer = read(response.body());
             if (!response.isSuccessful()) {
-                throw new KnotFailure("session/create", KnotFailure.Kind.REJECTED, response.code(),
-                        text(answer, "error_code"), safeMessage(text(answer, "error_message"), processorToken),
+                throw new KnotFailure(path, KnotFailure.Kind.REJECTED, response.code(),
+                        text(answer, "error_code"), safeMessage(text(answer, "error_message"), sent),
                         UpstreamCall.retryAfter(response.header("Retry-After")));
             }
-            String session = text(answer, "session");
-            if (session == null || session.isBlank()) {
-                throw new KnotFailure(KnotFailure.Kind.MALFORMED, response.code(), null, null);
-            }
-            return session;
+            return answer;
         }
     }
 
@@ -108,11 +161,11 @@ public final class KnotApiGateway implements KnotGateway {
      * Knot's message, if it is fit for a front-end developer: printable, short, and holding
      * nothing we sent that is secret (Knot may echo the processor token back).
      */
-    static String safeMessage(String message, String processorToken) {
+    static String safeMessage(String message, String sent) {
         if (message == null || message.isBlank()) {
             return null;
         }
-        if (processorToken != null && message.contains(processorToken)) {
+        if (sent != null && message.contains(sent)) {
             return null;
         }
         if (message.contains("processor-") || message.chars().anyMatch(Character::isISOControl)) {

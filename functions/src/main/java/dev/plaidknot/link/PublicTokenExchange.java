@@ -1,6 +1,7 @@
 package dev.plaidknot.link;
 
 import dev.plaidknot.domain.BankAccount;
+import dev.plaidknot.domain.Fingerprint;
 import dev.plaidknot.domain.Refusal.ExchangeInProgress;
 import dev.plaidknot.domain.Refusal.ItemNotFound;
 import dev.plaidknot.domain.Refusal.TokenAlreadyExchanged;
@@ -19,14 +20,10 @@ import dev.plaidknot.vault.TokenVault.HeldExchange;
 import dev.plaidknot.vault.TokenVault.ItemView;
 import dev.plaidknot.vault.TokenVault.NewItem;
 import dev.plaidknot.vault.TokenVault;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +80,7 @@ public final class PublicTokenExchange {
     }
 
     public ExchangeResult exchange(String userId, ExchangeRequest request) {
-        String tokenHash = sha256(request.publicToken());
+        String tokenHash = Fingerprint.of(request.publicToken());
         for (int round = 0; round < MAX_CLAIM_ROUNDS; round++) {
             Lease lease = Lease.until(RequestBudget.functionDeadline().plus(LEASE_MARGIN));
             ExchangeLedger.Claim claim = ledger.claim(tokenHash, userId, request.selectedAccountIds(), lease);
@@ -317,14 +314,5 @@ public final class PublicTokenExchange {
 
     private static String firstNonNull(String preferred, String fallback) {
         return preferred != null ? preferred : fallback;
-    }
-
-    static String sha256(String publicToken) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(publicToken.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

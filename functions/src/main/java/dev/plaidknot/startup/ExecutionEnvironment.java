@@ -24,7 +24,7 @@ public final class ExecutionEnvironment {
     private ExecutionEnvironment(Settings settings) {
         this.resources = new BuiltResources(settings.initializationType().orElse(null));
         this.wiring = new Wiring(settings, Wiring.Backends.aws(settings, AwsClients::secretsManager,
-                AwsClients::dynamo, AwsClients::kms), resources);
+                AwsClients::dynamo, AwsClients::kms, AwsClients::lambda), resources);
         this.hooks = new SnapStartHooks(wiring, resources, System.getenv("_HANDLER")).register();
     }
 

@@ -9,7 +9,10 @@ import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.DeleteItemHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
 import dev.plaidknot.handler.HttpApiHandler;
+import dev.plaidknot.handler.KnotMerchantsHandler;
+import dev.plaidknot.handler.KnotSessionExtendHandler;
 import dev.plaidknot.handler.KnotSessionHandler;
+import dev.plaidknot.handler.KnotWebhookHandler;
 import dev.plaidknot.handler.ListItemsHandler;
 import dev.plaidknot.handler.PlaidWebhookHandler;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
@@ -182,6 +185,12 @@ public final class PrimingWalk {
         }
     }
 
+    private static byte[] knotWebhook(String event, String data) {
+        String body = PrimingAnswers.knotWebhook(event, data);
+        return PrimingEvents.anonymous("POST /webhooks/knot", "/webhooks/knot",
+                PrimingAnswers.knotWebhookHeaders(body, event), body);
+    }
+
     private static List<Step> walk() {
         String itemId = PrimingAnswers.ITEM_ID;
         byte[] webhook = PrimingAnswers.WEBHOOK_BODY.getBytes(StandardCharsets.UTF_8);
@@ -199,7 +208,17 @@ public final class PrimingWalk {
                 new Step("list items", ListItemsHandler::new,
                         fromCaller("GET /items", "/items", Map.of(), Map.of("limit", "10"), null), 200),
                 new Step("knot session", KnotSessionHandler::new, fromCaller("POST /knot/session", "/knot/session",
-                        Map.of(), Map.of(), "{\"card_id\":\"priming-card\"}"), 201),
+                        Map.of(), Map.of(), "{\"card_id\":\"" + PrimingAnswers.CARD_ID + "\"}"), 201),
+                new Step("extend knot session", KnotSessionExtendHandler::new, fromCaller("POST /knot/session/extend",
+                        "/knot/session/extend", Map.of(), Map.of(), "{\"session\":\"" + PrimingAnswers.KNOT_SESSION + "\"}"), 200),
+                // Knot's 15 s for the card count from its webhook: a restored function's first AUTHENTICATED
+                // must not load the key fetch, the card platform's invoke or the card's POST.
+                new Step("knot webhook: send the card", KnotWebhookHandler::new, knotWebhook("AUTHENTICATED",
+                        "{\"card_id\":\"" + PrimingAnswers.CARD_ID + "\",\"send_card\":true}"), 200),
+                new Step("knot webhook: card updated", KnotWebhookHandler::new, knotWebhook("CARD_UPDATED",
+                        "{\"card_id\":\"" + PrimingAnswers.CARD_ID + "\"}"), 200),
+                new Step("knot merchants", KnotMerchantsHandler::new,
+                        fromCaller("GET /knot/merchants", "/knot/merchants", Map.of(), Map.of(), null), 200),
                 new Step("sandbox public token", SandboxPublicTokenHandler::new,
                         fromCaller("POST /sandbox/public_token", "/sandbox/public_token", Map.of(), Map.of(), null), 201),
                 new Step("webhook", PlaidWebhookHandler::new, PrimingEvents.anonymous("POST /webhooks/plaid",

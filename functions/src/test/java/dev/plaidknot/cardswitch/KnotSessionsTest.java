@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plaidknot.api.ErrorMapper;
 import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.domain.Refusal;
+import dev.plaidknot.domain.Fingerprint;
+import dev.plaidknot.testing.FakeCardPlatform;
 import dev.plaidknot.testing.FakeKnotGateway;
+import dev.plaidknot.testing.InMemoryCardSwitchRecords;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
 import dev.plaidknot.testing.InMemoryTokenVault;
 import dev.plaidknot.vault.TokenVault.NewItem;
 import dev.plaidknot.vault.TokenVault.ProcessorTokenOutcome;
@@ -19,7 +25,10 @@ class KnotSessionsTest {
 
     private final FakeKnotGateway knot = new FakeKnotGateway();
     private final InMemoryTokenVault vault = new InMemoryTokenVault();
-    private final KnotSessions sessions = new KnotSessions(knot, vault);
+    private final FakeCardPlatform cards = new FakeCardPlatform(Map.of("alice", Set.of("card-1"),
+            "bob", Set.of("card-1"), "carol", Set.of("card-9")));
+    private final InMemoryCardSwitchRecords records = new InMemoryCardSwitchRecords();
+    private final KnotSessions sessions = new KnotSessions(knot, vault, cards, records, Clock.systemUTC());
 
     @BeforeEach
     void linked() {
@@ -71,5 +80,37 @@ class KnotSessionsTest {
 
         assertThat(session.transactionsLinked()).isFalse();
         assertThat(knot.requests.getLast().processorToken()).isNull();
+    }
+
+    @Test
+    void a_card_the_caller_does_not_hold_is_not_found_and_knot_is_not_asked() {
+        assertThatThrownBy(() -> sessions.create("alice", "card-9", Optional.empty()))
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(ErrorMapper.map(e).status()).isEqualTo(404));
+
+        assertThat(knot.requests).isEmpty();
+        assertThat(records.sessions).isEmpty();
+    }
+
+    @Test
+    void a_session_is_recorded_by_its_fingerprint_with_its_user_and_card() {
+        KnotSessions.KnotSession session = sessions.create("alice", "card-1", Optional.empty());
+
+        assertThat(records.sessions).containsOnlyKeys(Fingerprint.of(session.session()));
+        assertThat(records.sessions.values()).singleElement()
+                .satisfies(r -> assertThat(r.userId() + "/" + r.cardId()).isEqualTo("alice/card-1"));
+    }
+
+    @Test
+    void only_the_caller_who_opened_a_session_can_extend_it() {
+        KnotSessions.KnotSession session = sessions.create("alice", "card-1", Optional.empty());
+
+        assertThatThrownBy(() -> sessions.extend("bob", session.session()))
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(ErrorMapper.map(e).status()).isEqualTo(404));
+        assertThatThrownBy(() -> sessions.extend("alice", "not-a-session"))
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(ErrorMapper.map(e).status()).isEqualTo(404));
+        assertThat(knot.extended).isEmpty();
+
+        sessions.extend("alice", session.session());
+        assertThat(knot.extended).containsExactly(session.session());
     }
 }

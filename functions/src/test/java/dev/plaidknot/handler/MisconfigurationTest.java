@@ -18,7 +18,8 @@ class MisconfigurationTest {
         return new Wiring(new Settings(Map.of()),
                 () -> { throw new AssertionError("no secrets client without a secret ARN"); },
                 () -> { throw new AssertionError("no table client without a table"); },
-                () -> { throw new AssertionError("no KMS client without a key"); });
+                () -> { throw new AssertionError("no KMS client without a key"); },
+                () -> { throw new AssertionError("no Lambda client without a card platform"); });
     }
 
     @Test

@@ -60,6 +60,8 @@ class SnapStartHooksTest {
                 throw new AssertionError("the link token builds its vault on an update-mode request only");
             }, () -> {
                 throw new AssertionError("no KMS client at init");
+            }, () -> {
+                throw new AssertionError("no Lambda client at init");
             }), resources);
             new CreateLinkTokenHandler(wiring);
             assertThat(resolved).as("building the client resolves nothing").hasValue(0);
@@ -88,7 +90,9 @@ class SnapStartHooksTest {
     private static Wiring listFunction(DynamoDbClient dynamo, BuiltResources resources) {
         Wiring wiring = new Wiring(new Settings(Map.of("TOKENS_TABLE", "tokens")), new Wiring.Backends(() -> {
             throw new AssertionError("the item list holds no key");
-        }, () -> dynamo, () -> UNUSED_CIPHER), resources);
+        }, () -> dynamo, () -> UNUSED_CIPHER, () -> {
+            throw new AssertionError("the item list invokes no card platform");
+        }), resources);
         new ListItemsHandler(wiring);
         return wiring;
     }
@@ -123,6 +127,8 @@ class SnapStartHooksTest {
             throw new AssertionError("built a DynamoDB client");
         }, () -> {
             throw new AssertionError("built a KMS client");
+        }, () -> {
+            throw new AssertionError("built a Lambda client");
         }), resources);
 
         assertThatCode(() -> {

@@ -65,7 +65,7 @@ class KnotSessionTest {
         String itemId = api.link("knot-alice");
         PlaidSimulator.Item item = rig.plaid.item(itemId).orElseThrow();
 
-        APIGatewayV2HTTPResponse response = session("knot-alice", "{\"card_id\":\"card-001\"}");
+        APIGatewayV2HTTPResponse response = session("knot-alice", "{\"card_id\":\"card-1\"}");
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         JsonNode body = json(response);
@@ -74,7 +74,7 @@ class KnotSessionTest {
         KnotSimulator.Session seen = rig.knot.sessions().getLast();
         assertThat(seen.session()).isEqualTo(body.path("session").asText());
         assertThat(seen.externalUserId()).isEqualTo("knot-alice");
-        assertThat(seen.cardId()).isEqualTo("card-001");
+        assertThat(seen.cardId()).isEqualTo("card-1");
         List<String> newestItemsTokens = item.processorTokensByAccount.values().stream().flatMap(List::stream).toList();
         assertThat(newestItemsTokens).contains(seen.processorToken());
         assertThat(response.getBody()).doesNotContain(seen.processorToken());
@@ -87,7 +87,7 @@ class KnotSessionTest {
         String saving = item.accounts.get(1).accountId();
 
         APIGatewayV2HTTPResponse response = session("knot-chooser",
-                "{\"card_id\":\"card-002\",\"account_id\":\"" + saving + "\"}");
+                "{\"card_id\":\"card-2\",\"account_id\":\"" + saving + "\"}");
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(item.processorTokensByAccount.get(saving)).containsExactly(rig.knot.sessions().getLast().processorToken());
@@ -99,8 +99,8 @@ class KnotSessionTest {
         String account = rig.plaid.item(itemId).orElseThrow().accounts.getFirst().accountId();
         int calls = rig.knot.calls();
 
-        APIGatewayV2HTTPResponse theirs = session("knot-intruder", "{\"card_id\":\"c\",\"account_id\":\"" + account + "\"}");
-        APIGatewayV2HTTPResponse unknown = session("knot-intruder", "{\"card_id\":\"c\",\"account_id\":\"NoSuchAccount\"}");
+        APIGatewayV2HTTPResponse theirs = session("knot-intruder", "{\"card_id\":\"card-1\",\"account_id\":\"" + account + "\"}");
+        APIGatewayV2HTTPResponse unknown = session("knot-intruder", "{\"card_id\":\"card-1\",\"account_id\":\"NoSuchAccount\"}");
 
         assertThat(theirs.getStatusCode()).isEqualTo(404);
         assertThat(json(theirs)).isEqualTo(json(unknown));
@@ -115,7 +115,7 @@ class KnotSessionTest {
         String itemId = api.link("knot-failed");
         String failed = rig.plaid.item(itemId).orElseThrow().accounts.getFirst().accountId();
 
-        APIGatewayV2HTTPResponse response = session("knot-failed", "{\"card_id\":\"c\",\"account_id\":\"" + failed + "\"}");
+        APIGatewayV2HTTPResponse response = session("knot-failed", "{\"card_id\":\"card-1\",\"account_id\":\"" + failed + "\"}");
 
         assertThat(response.getStatusCode()).isEqualTo(409);
         assertThat(json(response).path("error").path("message").asText()).contains("processor token");
@@ -123,7 +123,7 @@ class KnotSessionTest {
 
     @Test
     void nothing_linked_gives_a_session_without_a_processor_token() {
-        APIGatewayV2HTTPResponse response = session("knot-newcomer", "{\"card_id\":\"card-003\"}");
+        APIGatewayV2HTTPResponse response = session("knot-newcomer", "{\"card_id\":\"card-1\"}");
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(json(response).path("transactions_linked").asBoolean()).isFalse();
@@ -146,18 +146,18 @@ class KnotSessionTest {
     void rejected_knot_keys_are_refetched_once() {
         try (TestRig own = new TestRig()) {
             Api ownApi = new Api(own.wiring(Map.of("SECRET_CACHE_SECONDS", "3600")), own.plaid);
-            assertThat(ownApi.knotSession("rotation", "{\"card_id\":\"c\"}").getStatusCode()).isEqualTo(201);
+            assertThat(ownApi.knotSession("rotation", "{\"card_id\":\"card-1\"}").getStatusCode()).isEqualTo(201);
             own.knot.rotateSecret("rotated-knot-secret");
             own.secrets.putSecretValue(p -> p.secretId(own.knotSecretArn)
                     .secretString(TestRig.secretJson(TestRig.KNOT_CLIENT_ID, "rotated-knot-secret", "development")));
             int calls = own.knot.calls();
 
-            assertThat(ownApi.knotSession("rotation", "{\"card_id\":\"c\"}").getStatusCode()).isEqualTo(201);
+            assertThat(ownApi.knotSession("rotation", "{\"card_id\":\"card-1\"}").getStatusCode()).isEqualTo(201);
             assertThat(own.knot.calls() - calls).isEqualTo(2);
 
             own.knot.rotateSecret("nobody-has-this");
             calls = own.knot.calls();
-            APIGatewayV2HTTPResponse refused = ownApi.knotSession("rotation", "{\"card_id\":\"c\"}");
+            APIGatewayV2HTTPResponse refused = ownApi.knotSession("rotation", "{\"card_id\":\"card-1\"}");
             assertThat(refused.getStatusCode()).isEqualTo(502);
             assertThat(json(refused).path("error").path("knot_error_code").asText()).isEqualTo("INVALID_API_KEYS");
             assertThat(own.knot.calls() - calls).isEqualTo(2);
@@ -170,18 +170,18 @@ class KnotSessionTest {
         for (int i = 0; i < 3; i++) {
             rig.knot.failNext(500, "INTERNAL_SERVER_ERROR", "something broke");
         }
-        APIGatewayV2HTTPResponse down = session("knot-down", "{\"card_id\":\"c\"}");
+        APIGatewayV2HTTPResponse down = session("knot-down", "{\"card_id\":\"card-1\"}");
         assertThat(down.getStatusCode()).isEqualTo(502);
         assertThat(json(down).path("error").path("code").asText()).isEqualTo("KNOT_UNAVAILABLE");
         assertThat(rig.knot.calls() - calls).isEqualTo(3);
 
         rig.knot.failNext(500, "INTERNAL_SERVER_ERROR", "blip");
-        assertThat(session("knot-down", "{\"card_id\":\"c\"}").getStatusCode()).as("one 500 is retried").isEqualTo(201);
+        assertThat(session("knot-down", "{\"card_id\":\"card-1\"}").getStatusCode()).as("one 500 is retried").isEqualTo(201);
 
         for (int i = 0; i < 3; i++) {
             rig.knot.stallNext(Duration.ofSeconds(10));
         }
-        APIGatewayV2HTTPResponse stalled = session("knot-down", "{\"card_id\":\"c\"}");
+        APIGatewayV2HTTPResponse stalled = session("knot-down", "{\"card_id\":\"card-1\"}");
         assertThat(stalled.getStatusCode()).isEqualTo(504);
         assertThat(json(stalled).path("error").path("code").asText()).isEqualTo("KNOT_TIMEOUT");
     }
@@ -189,7 +189,7 @@ class KnotSessionTest {
     @Test
     void knots_refusal_is_502_with_its_code_and_a_message_that_is_safe_to_show() {
         rig.knot.failNext(400, "INVALID_FIELD", "card_id is not a card of this client");
-        APIGatewayV2HTTPResponse refused = session("knot-refused", "{\"card_id\":\"c\"}");
+        APIGatewayV2HTTPResponse refused = session("knot-refused", "{\"card_id\":\"card-1\"}");
 
         assertThat(refused.getStatusCode()).isEqualTo(502);
         JsonNode error = json(refused).path("error");
@@ -200,7 +200,7 @@ class KnotSessionTest {
         String itemId = api.link("knot-echo");
         String token = rig.plaid.item(itemId).orElseThrow().processorTokensByAccount.values().iterator().next().getFirst();
         rig.knot.failNext(400, "INVALID_PROCESSOR_TOKEN", "processor token " + token + " is not valid");
-        APIGatewayV2HTTPResponse echoed = session("knot-echo", "{\"card_id\":\"c\"}");
+        APIGatewayV2HTTPResponse echoed = session("knot-echo", "{\"card_id\":\"card-1\"}");
         assertThat(echoed.getStatusCode()).isEqualTo(502);
         assertThat(echoed.getBody()).doesNotContain(token).doesNotContain("processor-sandbox-");
     }
@@ -210,7 +210,7 @@ class KnotSessionTest {
         String itemId = api.link("knot-removed");
         assertThat(api.delete("knot-removed", itemId).getStatusCode()).isEqualTo(204);
 
-        APIGatewayV2HTTPResponse response = session("knot-removed", "{\"card_id\":\"c\"}");
+        APIGatewayV2HTTPResponse response = session("knot-removed", "{\"card_id\":\"card-1\"}");
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(json(response).path("transactions_linked").asBoolean()).isFalse();

@@ -119,7 +119,7 @@ class ObservabilityTest extends WithRig {
         Captured captured = capture(() -> {
             api.createLinkToken.handleRequest(ApiEvents.from("obs-metrics", "POST /create_link_token", null), new LambdaContext());
             api.link("obs-metrics");
-            api.knotSession("obs-metrics", "{\"card_id\":\"card-2\"}");
+            api.knotSession("obs-metrics", "{\"card_id\":\"card-1\"}");
         });
 
         List<JsonNode> docs = LogLines.metrics(captured.lines());

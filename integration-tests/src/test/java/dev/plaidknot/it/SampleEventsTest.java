@@ -74,6 +74,16 @@ class SampleEventsTest extends WithRig {
         assertThat(response.getStatusCode()).isEqualTo(401);
     }
 
+    @Test
+    void the_stored_knot_webhook_sample_signed_with_a_made_up_secret_is_refused_as_it_stands() throws Exception {
+        Path file = ProjectFiles.events().resolve("knot_webhook.json");
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(file.toString());
+
+        APIGatewayV2HTTPResponse response = invoke(handlerFor(event).handler(), event);
+
+        assertThat(response.getStatusCode()).isEqualTo(401);
+    }
+
     private static Route handlerFor(APIGatewayV2HTTPEvent event) {
         return TEMPLATE.httpRoutes().stream().filter(r -> r.routeKey().equals(event.getRouteKey()))
                 .findFirst().orElseThrow(() -> new AssertionError(event.getRouteKey() + " is no route of template.yaml"));

@@ -24,21 +24,30 @@ class TemplateTest {
     private static final SamTemplate TEMPLATE = ProjectFiles.template();
 
     /** Every IAM action each function may have: growing a list is a reviewed change here. */
-    private static final Map<String, Set<String>> ALLOWED_ACTIONS = Map.of(
+    private static final Map<String, Set<String>> ALLOWED_ACTIONS = Map.ofEntries(
             // dynamodb:GetItem and kms:Decrypt only for update mode, which needs the item's access token
-            "CreateLinkTokenFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem", "kms:Decrypt"),
-            "ExchangePublicTokenFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:PutItem",
+            Map.entry("CreateLinkTokenFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem", "kms:Decrypt")),
+            Map.entry("ExchangePublicTokenFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:PutItem",
                     "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem",
-                    "kms:Encrypt", "kms:Decrypt"),
-            "ListItemsFunction", Set.of("dynamodb:Query"),
-            "DeleteItemFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem", "dynamodb:Query",
-                    "dynamodb:DeleteItem", "kms:Decrypt"),
+                    "kms:Encrypt", "kms:Decrypt")),
+            Map.entry("ListItemsFunction", Set.of("dynamodb:Query")),
+            Map.entry("DeleteItemFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem", "dynamodb:Query",
+                    "dynamodb:DeleteItem", "kms:Decrypt")),
             // GetItem and kms:Decrypt (access tokens only) to read a login webhook's item state from Plaid
-            "PlaidWebhookFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:GetItem",
-                    "dynamodb:UpdateItem", "kms:Decrypt"),
-            "SandboxPublicTokenFunction", Set.of("secretsmanager:GetSecretValue"),
-            "KnotSessionFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:GetItem",
-                    "kms:Decrypt"));
+            Map.entry("PlaidWebhookFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:GetItem",
+                    "dynamodb:UpdateItem", "kms:Decrypt")),
+            Map.entry("SandboxPublicTokenFunction", Set.of("secretsmanager:GetSecretValue")),
+            // PutItem for the session record; the card platform says whether the caller holds the card
+            Map.entry("KnotSessionFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:Query", "dynamodb:GetItem",
+                    "dynamodb:PutItem", "kms:Decrypt", "lambda:InvokeFunction")),
+            Map.entry("KnotSessionExtendFunction", Set.of("secretsmanager:GetSecretValue", "dynamodb:GetItem",
+                    "dynamodb:UpdateItem")),
+            // No KMS at all: the webhook never decrypts a Plaid token
+            Map.entry("KnotWebhookFunction", Set.of("secretsmanager:GetSecretValue", "lambda:InvokeFunction",
+                    "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")),
+            Map.entry("KnotMerchantsFunction", Set.of("dynamodb:Query")),
+            // Reads the Knot secret only to refuse Knot production
+            Map.entry("DevelopmentCardPlatformFunction", Set.of("secretsmanager:GetSecretValue")));
 
     /** The only encryption-context purposes each function may use the key for. */
     private static final Map<String, Set<String>> KEY_PURPOSES = Map.of(
@@ -75,7 +84,13 @@ class TemplateTest {
         Class<?> type = Class.forName(handler[0]);
 
         assertThat(type.getConstructor()).isNotNull();
-        assertThat(type.getMethod(handler[1], APIGatewayV2HTTPEvent.class, Context.class)).isNotNull();
+        if (TEMPLATE.resource(function).path("Properties").has("Events")) {
+            assertThat(type.getMethod(handler[1], APIGatewayV2HTTPEvent.class, Context.class)).isNotNull();
+        } else {
+            // Invoked by the service, not by API Gateway: bytes in, bytes out.
+            assertThat(type.getMethod(handler[1], java.io.InputStream.class, java.io.OutputStream.class, Context.class))
+                    .isNotNull();
+        }
     }
 
     @ParameterizedTest
@@ -87,9 +102,9 @@ class TemplateTest {
             assertThat(policy.has("Statement")).as("%s: only inline statements, no managed or template policies", function).isTrue();
             for (JsonNode statement : policy.path("Statement")) {
                 assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
-                JsonNode resource = statement.path("Resource");
-                assertThat(resource.isTextual()).as("%s: one named resource per statement", function).isTrue();
-                assertThat(resource.asText()).as(function).doesNotContain("*").isNotBlank();
+                for (String resource : namedResources(statement.path("Resource"))) {
+                    assertThat(resource).as(function).doesNotContain("*").isNotBlank();
+                }
                 for (JsonNode action : statement.path("Action")) {
                     assertThat(action.asText()).as(function).doesNotContain("*");
                     granted.add(action.asText());
@@ -97,6 +112,20 @@ class TemplateTest {
             }
         }
         assertThat(granted).as(function).isNotEmpty().isSubsetOf(ALLOWED_ACTIONS.get(function));
+    }
+
+    /**
+     * A statement's resource: one name, or an {@code !If} (read as its condition and two branches)
+     * choosing between two names; never a list of resources.
+     */
+    private static List<String> namedResources(JsonNode resource) {
+        if (resource.isTextual()) {
+            return List.of(resource.asText());
+        }
+        assertThat(resource.isArray() && resource.size() == 3 && TEMPLATE.root().path("Conditions")
+                .has(resource.get(0).asText())).as("one named resource per statement, or an !If of two: " + resource).isTrue();
+        assertThat(resource.get(1).isTextual() && resource.get(2).isTextual()).as(resource.toString()).isTrue();
+        return List.of(resource.get(1).asText(), resource.get(2).asText());
     }
 
     @ParameterizedTest
@@ -257,9 +286,11 @@ class TemplateTest {
         JsonNode defaults = properties.path("DefaultRouteSettings");
         assertThat(defaults.path("ThrottlingRateLimit").asText()).isEqualTo("ApiThrottleRateLimit");
         assertThat(defaults.path("ThrottlingBurstLimit").asText()).isEqualTo("ApiThrottleBurstLimit");
-        JsonNode webhook = properties.path("RouteSettings").path("POST /webhooks/plaid");
-        assertThat(webhook.path("ThrottlingRateLimit").asText()).isEqualTo("WebhookThrottleRateLimit");
-        assertThat(webhook.path("ThrottlingBurstLimit").asText()).isEqualTo("WebhookThrottleBurstLimit");
+        for (String route : List.of("POST /webhooks/plaid", "POST /webhooks/knot")) {
+            JsonNode webhook = properties.path("RouteSettings").path(route);
+            assertThat(webhook.path("ThrottlingRateLimit").asText()).as(route).isEqualTo("WebhookThrottleRateLimit");
+            assertThat(webhook.path("ThrottlingBurstLimit").asText()).as(route).isEqualTo("WebhookThrottleBurstLimit");
+        }
         JsonNode parameters = TEMPLATE.root().path("Parameters");
         for (String name : List.of("ApiThrottleRateLimit", "ApiThrottleBurstLimit", "WebhookThrottleRateLimit",
                 "WebhookThrottleBurstLimit")) {
@@ -273,7 +304,8 @@ class TemplateTest {
     void function_alarms_cover_every_function() {
         for (String alarm : List.of("FunctionErrorsAlarm", "FunctionThrottlesAlarm")) {
             String metrics = TEMPLATE.resource(alarm).path("Properties").path("Metrics").toString();
-            for (String function : functions()) {
+            // The development card platform exists only in development stacks; its failures raise CardSwitchesFailedAlarm.
+            for (String function : functions().stream().filter(f -> !TEMPLATE.resource(f).has("Condition")).toList()) {
                 assertThat(metrics).as(alarm).contains("\"" + function + "\"");
             }
         }
@@ -335,7 +367,7 @@ class TemplateTest {
     }
 
     @Test
-    void every_route_but_plaids_webhook_is_behind_the_jwt_authorizer() {
+    void every_route_but_the_webhooks_is_behind_the_jwt_authorizer() {
         JsonNode auth = TEMPLATE.resource("HttpApi").path("Properties").path("Auth");
         String authorizer = auth.path("DefaultAuthorizer").asText();
         assertThat(auth.path("Authorizers").path(authorizer).has("JwtConfiguration")).isTrue();
@@ -343,7 +375,34 @@ class TemplateTest {
             for (JsonNode event : TEMPLATE.resource(function).path("Properties").path("Events")) {
                 String path = event.path("Properties").path("Path").asText();
                 String used = event.path("Properties").path("Auth").path("Authorizer").asText(authorizer);
-                assertThat(used).as(path).isEqualTo(path.equals("/webhooks/plaid") ? "NONE" : authorizer);
+                assertThat(used).as(path).isEqualTo(path.startsWith("/webhooks/") ? "NONE" : authorizer);
+            }
+        }
+    }
+
+    @Test
+    void a_failed_card_switch_raises_an_alarm_and_the_webhook_answers_within_knots_window() {
+        JsonNode alarm = TEMPLATE.resource("CardSwitchesFailedAlarm").path("Properties");
+        assertThat(alarm.path("MetricName").asText()).isEqualTo("CardSwitchesFailed");
+        assertThat(alarm.path("AlarmActions").toString()).contains("AlarmTopic");
+        // Knot waits 15 s for the card after AUTHENTICATED.
+        assertThat(TEMPLATE.functionProperty("KnotWebhookFunction", "Timeout").asInt()).isLessThan(15);
+        JsonNode env = TEMPLATE.resource("KnotWebhookFunction").path("Properties").path("Environment").path("Variables");
+        assertThat(env.path("KNOT_WEBHOOK_SOURCE_CIDRS").asText()).isEqualTo("KnotWebhookSourceCidrs");
+        assertThat(TEMPLATE.root().path("Parameters").path("KnotWebhookSourceCidrs").path("Default").asText())
+                .isEqualTo("35.232.249.218/32");
+    }
+
+    @Test
+    void only_the_functions_that_need_the_card_platform_may_invoke_it_and_only_it() {
+        for (String function : functions()) {
+            List<JsonNode> invoking = statements(function).stream()
+                    .filter(st -> st.path("Action").toString().contains("lambda:InvokeFunction")).toList();
+            if (Set.of("KnotSessionFunction", "KnotWebhookFunction").contains(function)) {
+                assertThat(invoking).as(function).singleElement().satisfies(st -> assertThat(namedResources(st.path("Resource")))
+                        .containsExactly("${DevelopmentCardPlatformFunction.Arn}:live", "CardPlatformFunctionArn"));
+            } else {
+                assertThat(invoking).as(function).isEmpty();
             }
         }
     }

@@ -76,7 +76,7 @@ class LocalServerTest {
         assertThat(listed.path("items").findValuesAsText("item_id")).containsExactly(itemId);
         assertThat(listed.path("items").get(0).path("accounts").findValuesAsText("processor_token_status"))
                 .hasSize(3).containsOnly("created");
-        Answer session = http.send("POST", "/knot/session", "{\"card_id\":\"card-1\"}", "X-Local-User", "walker");
+        Answer session = http.send("POST", "/knot/session", "{\"card_id\":\"local-card-1\"}", "X-Local-User", "walker");
         assertThat(session.status()).as(session.body()).isEqualTo(201);
         assertThat(session.json().path("transactions_linked").asBoolean()).isTrue();
 
@@ -186,7 +186,7 @@ class LocalServerTest {
                 LocalHttp client = new LocalHttp(online.baseUrl());
 
                 Answer link = client.send("POST", "/create_link_token", null, "X-Local-User", "env-user");
-                Answer knot = client.send("POST", "/knot/session", "{\"card_id\":\"c\"}", "X-Local-User", "env-user");
+                Answer knot = client.send("POST", "/knot/session", "{\"card_id\":\"local-card-1\"}", "X-Local-User", "env-user");
 
                 assertThat(link.status()).as(link.body()).isEqualTo(200);
                 assertThat(plaid.linkTokenUser(link.json().path("link_token").asText())).contains("env-user");

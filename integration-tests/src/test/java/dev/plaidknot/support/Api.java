@@ -8,7 +8,12 @@ import dev.plaidknot.Wiring;
 import dev.plaidknot.handler.CreateLinkTokenHandler;
 import dev.plaidknot.handler.DeleteItemHandler;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
+import dev.plaidknot.handler.KnotMerchantsHandler;
+import dev.plaidknot.handler.KnotSessionExtendHandler;
 import dev.plaidknot.handler.KnotSessionHandler;
+import dev.plaidknot.handler.KnotWebhookHandler;
+import dev.plaidknot.sim.KnotSimulator;
+import java.nio.charset.StandardCharsets;
 import dev.plaidknot.handler.ListItemsHandler;
 import dev.plaidknot.handler.PlaidWebhookHandler;
 import dev.plaidknot.handler.SandboxPublicTokenHandler;
@@ -35,7 +40,13 @@ public final class Api {
     public final PlaidWebhookHandler webhook;
     public final SandboxPublicTokenHandler sandboxPublicToken;
     public final KnotSessionHandler knotSession;
+    public final KnotSessionExtendHandler knotSessionExtend;
+    public final KnotWebhookHandler knotWebhook;
+    public final KnotMerchantsHandler knotMerchants;
     private final PlaidSimulator plaid;
+
+    /** The address Knot sends its webhooks from (its published one, which the service allows by default). */
+    public static final String KNOT_ADDRESS = "35.232.249.218";
 
     public Api(Wiring wiring, PlaidSimulator plaid) {
         this.createLinkToken = new CreateLinkTokenHandler(wiring);
@@ -45,6 +56,9 @@ public final class Api {
         this.webhook = new PlaidWebhookHandler(wiring);
         this.sandboxPublicToken = new SandboxPublicTokenHandler(wiring);
         this.knotSession = new KnotSessionHandler(wiring);
+        this.knotSessionExtend = new KnotSessionExtendHandler(wiring);
+        this.knotWebhook = new KnotWebhookHandler(wiring);
+        this.knotMerchants = new KnotMerchantsHandler(wiring);
         this.plaid = plaid;
     }
 
@@ -74,6 +88,29 @@ public final class Api {
 
     public APIGatewayV2HTTPResponse knotSession(String user, String body) {
         return knotSession.handleRequest(ApiEvents.from(user, "POST /knot/session", body), new LambdaContext());
+    }
+
+    public APIGatewayV2HTTPResponse extendSession(String user, String body) {
+        return knotSessionExtend.handleRequest(ApiEvents.from(user, "POST /knot/session/extend", body), new LambdaContext());
+    }
+
+    public APIGatewayV2HTTPResponse merchants(String user) {
+        return knotMerchants.handleRequest(ApiEvents.from(user, "GET /knot/merchants", null), new LambdaContext());
+    }
+
+    /** Delivers a Knot webhook, as API Gateway passes it on, from this address. */
+    public APIGatewayV2HTTPResponse deliverKnot(Map<String, String> headers, byte[] body, String sourceIp) {
+        APIGatewayV2HTTPEvent event = ApiEvents.anonymous("POST /webhooks/knot", new String(body, StandardCharsets.UTF_8));
+        Map<String, String> lowered = new HashMap<>();
+        headers.forEach((name, value) -> lowered.put(name.toLowerCase(java.util.Locale.ROOT), value));
+        event.setHeaders(lowered);
+        event.getRequestContext().getHttp().setSourceIp(sourceIp);
+        return knotWebhook.handleRequest(event, new LambdaContext());
+    }
+
+    /** Knot's webhooks as API Gateway would pass them to this service, from Knot's address. */
+    public KnotSimulator.WebhookReceiver knotWebhooks() {
+        return (headers, body) -> deliverKnot(headers, body, KNOT_ADDRESS).getStatusCode();
     }
 
     /** Delivers a webhook with this header value (null: none) and body. */

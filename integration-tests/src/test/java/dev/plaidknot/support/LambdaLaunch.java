@@ -84,6 +84,8 @@ public final class LambdaLaunch {
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/local");
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
         env.put("AWS_REGION", "us-east-1");
+        // The card platform is a Lambda function: the SDK's per-service endpoint sends its invokes to the rig's stand-in.
+        env.put("AWS_ENDPOINT_URL_LAMBDA", rig.lambda.endpoint().toString());
         env.put("AWS_ACCESS_KEY_ID", "test");
         env.put("AWS_SECRET_ACCESS_KEY", "test");
         env.put("AWS_ENDPOINT_URL", rig.aws.endpoint().toString());

@@ -7,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plaidknot.handler.ExchangePublicTokenHandler;
+import dev.plaidknot.handler.KnotSessionHandler;
+import dev.plaidknot.sim.KnotSimulator;
 import dev.plaidknot.sim.PlaidSimulator;
 import dev.plaidknot.testing.ApiEvents;
 import dev.plaidknot.testing.LambdaContext;
@@ -33,10 +35,12 @@ public final class SampleEvents {
 
     private final TestRig rig;
     private final ExchangePublicTokenHandler exchange;
+    private final KnotSessionHandler knotSession;
 
     public SampleEvents(TestRig rig) {
         this.rig = rig;
         this.exchange = new ExchangePublicTokenHandler(rig.wiring());
+        this.knotSession = new KnotSessionHandler(rig.wiring());
     }
 
     public static List<Path> files() {
@@ -83,6 +87,26 @@ public final class SampleEvents {
                         throw new IllegalStateException("could not link the item the delete sample removes: " + status);
                     }
                     return text.replace(sub, owner);
+                }
+                case "POST /knot/session/extend" -> {
+                    // A session the sample's cardholder opened here, standing in for the one in the file.
+                    APIGatewayV2HTTPResponse opened = knotSession.handleRequest(ApiEvents.from(sub, "POST /knot/session",
+                            "{\"card_id\":\"" + TestRig.CARDS.get(sub).getFirst() + "\"}"), new LambdaContext());
+                    if (opened.getStatusCode() != 201) {
+                        throw new IllegalStateException("could not open the session the extend sample extends: "
+                                + opened.getStatusCode());
+                    }
+                    String session = JSON.readTree(opened.getBody()).path("session").asText();
+                    String inFile = JSON.readTree(event.path("body").asText()).path("session").asText();
+                    return text.replace(inFile, session);
+                }
+                case "POST /webhooks/knot" -> {
+                    // The file is signed with a made-up secret; sign the same body with the rig's Knot secret.
+                    JsonNode body = JSON.readTree(event.path("body").asText());
+                    String signature = KnotSimulator.sign(event.path("body").asText().getBytes(StandardCharsets.UTF_8).length,
+                            event.path("headers").path("content-type").asText(), body.path("event").asText(),
+                            body.path("session_id").asText(), rig.knotSecret);
+                    return text.replace(event.path("headers").path("knot-signature").asText(), signature);
                 }
                 case "POST /webhooks/plaid" -> {
                     return text.replace(event.path("headers").path("plaid-verification").asText(),

@@ -1,6 +1,20 @@
 package dev.plaidknot.support;
 
 import dev.plaidknot.Wiring;
+import dev.plaidknot.devcards.DevelopmentCardPlatform;
+import dev.plaidknot.function.DevelopmentCardPlatformFunction;
+import dev.plaidknot.knot.KnotEnvironment;
+import dev.plaidknot.sim.LambdaInvokeSimulator;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import dev.plaidknot.config.Settings;
 import dev.plaidknot.local.SamTemplate;
 import dev.plaidknot.sim.KnotSimulator;
@@ -45,6 +59,35 @@ public final class TestRig implements AutoCloseable {
     public final String keyArn = aws.createTokenKey(template);
     public final String secretArn = aws.createSecret(secretJson(CLIENT_ID, plaidSecret, "sandbox"));
     public final String knotSecretArn = aws.createSecret(secretJson(KNOT_CLIENT_ID, knotSecret, "development"));
+    /** Which test cards each cardholder holds at the development card platform: {@code "*"} is everyone. */
+    public static final Map<String, List<String>> CARDS = Map.of("*", List.of("card-1", "card-2"),
+            "cardholder-a", List.of("card-a"), "cardholder-b", List.of("card-b"),
+            // The cardholder of the samples in events/.
+            "8f3c2a1e-4b5d-4e6f-9a7b-0c1d2e3f4a5b", List.of("card_8f3c2a1e_primary"));
+    public static final String CARD_PLATFORM = "arn:aws:lambda:us-east-1:000000000000:function:dev-card-platform";
+    /** The development card platform, run as a Lambda function is: through Lambda's Invoke API. */
+    public final LambdaInvokeSimulator lambda = cardPlatform();
+    public final LambdaClient lambdaClient = LambdaClient.builder().endpointOverride(lambda.endpoint())
+            .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build();
+
+    private static LambdaInvokeSimulator cardPlatform() {
+        LambdaInvokeSimulator lambda = LambdaInvokeSimulator.start();
+        DevelopmentCardPlatformFunction function = new DevelopmentCardPlatformFunction(
+                new DevelopmentCardPlatform(CARDS, KnotEnvironment.DEVELOPMENT));
+        lambda.deploy("dev-card-platform", payload -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                function.handleRequest(new ByteArrayInputStream(payload), out, null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        });
+        return lambda;
+    }
 
     public static String secretJson(String clientId, String secret, String environment) {
         return "{\"client_id\":\"" + clientId + "\",\"secret\":\"" + secret + "\",\"environment\":\"" + environment + "\"}";
@@ -63,6 +106,8 @@ public final class TestRig implements AutoCloseable {
         env.put("KNOT_SECRET_ARN", knotSecretArn);
         env.put("KNOT_BASE_URL", knot.baseUrl().toString());
         env.put("KNOT_TIMEOUT_MS", PLAID_TIMEOUT_MS);
+        env.put("CARD_PLATFORM_FUNCTION", CARD_PLATFORM);
+        env.put("CARD_PLATFORM_TIMEOUT_MS", "3000");
         return env;
     }
 
@@ -85,7 +130,8 @@ public final class TestRig implements AutoCloseable {
         Map<String, String> env = environment();
         env.putAll(overrides);
         Settings settings = new Settings(env);
-        return new Wiring(settings, Wiring.Backends.aws(settings, secretsManager, dynamoDb, keys), listener);
+        return new Wiring(settings, Wiring.Backends.aws(settings, secretsManager, dynamoDb, keys, () -> lambdaClient),
+                listener);
     }
 
     /** Every record stored for this user. */
@@ -127,6 +173,8 @@ public final class TestRig implements AutoCloseable {
 
     @Override
     public void close() {
+        lambdaClient.close();
+        lambda.close();
         knot.close();
         plaid.close();
         dynamo.close();

@@ -69,7 +69,7 @@ final class FrontendFiles {
         config.put("apiBaseUrl", "");
         config.put("bearerToken", "");
         config.put("linkScriptUrl", offline ? STAND_IN_PATH : LINK_SCRIPT);
-        config.put("knotCardId", "local-card-1");
+        config.put("knotCardId", LocalServer.LOCAL_CARD);
         config.put("environmentNote", offline
                 ? "Local server, offline: Plaid and Knot are the project's simulators; Link is a stand-in."
                 : "Local server: Plaid " + plaidEnvironment + ".");

@@ -7,6 +7,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.plaidknot.Wiring;
 import dev.plaidknot.config.Settings;
+import dev.plaidknot.devcards.DevelopmentCardPlatform;
+import dev.plaidknot.function.DevelopmentCardPlatformFunction;
+import dev.plaidknot.knot.KnotCredentials;
+import dev.plaidknot.knot.KnotEnvironment;
+import dev.plaidknot.sim.LambdaInvokeSimulator;
 import dev.plaidknot.local.SamTemplate.Route;
 import dev.plaidknot.sim.KnotSimulator;
 import dev.plaidknot.sim.PlaidSimulator;
@@ -37,6 +42,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * Every route of template.yaml on 127.0.0.1, through the same handler classes Lambda runs, each
@@ -54,10 +60,12 @@ public final class LocalServer implements AutoCloseable {
     /** The functions' optional settings a developer may set for the local server too. */
     private static final List<String> PASSED_THROUGH = List.of("PLAID_CLIENT_NAME", "PLAID_PRODUCTS",
             "PLAID_COUNTRY_CODES", "PLAID_LANGUAGE", "PLAID_WEBHOOK_URL", "PLAID_TIMEOUT_MS", "KNOT_TIMEOUT_MS",
-            "SECRET_CACHE_SECONDS", "PLAID_BASE_URL", "KNOT_BASE_URL", "STORE_CALL_TIMEOUT_MS");
+            "SECRET_CACHE_SECONDS", "PLAID_BASE_URL", "KNOT_BASE_URL", "STORE_CALL_TIMEOUT_MS", "KNOT_WEBHOOK_SOURCE_CIDRS");
 
     private final LocalOptions options;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The test card every cardholder of a local run holds. */
+    public static final String LOCAL_CARD = "local-card-1";
     private final List<String> banner = new ArrayList<>();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handlers = new HashMap<>();
@@ -66,6 +74,8 @@ public final class LocalServer implements AutoCloseable {
     private LinkStandIn linkStandIn;
     private FrontendFiles frontend;
     private DynamoDbClient dynamoClient;
+    private KnotSimulator knotSimulator;
+    private LambdaClient lambdaClient;
     private String tokensTable;
     private HttpServer server;
 
@@ -158,8 +168,10 @@ public final class LocalServer implements AutoCloseable {
         banner.add(" Identity:   DEVELOPMENT stand-in for the JWT authorizer: no token is checked; every request is"
                 + " user '" + options.defaultUser() + "' unless the X-Local-User header names another");
 
+        startCardPlatform(secrets, settings);
         frontend = new FrontendFiles(options.projectRoot().resolve("frontend"), options.offline(), plaidEnvironment);
-        Wiring wiring = new Wiring(new Settings(settings), new Wiring.Backends(() -> secrets, () -> dynamoClient, () -> cipher));
+        Wiring wiring = new Wiring(new Settings(settings),
+                new Wiring.Backends(() -> secrets, () -> dynamoClient, () -> cipher, () -> lambdaClient));
         routes = new RouteTable(template.httpRoutes());
         for (Route route : routes.routes()) {
             handlers.computeIfAbsent(route.functionId(), id -> instantiate(route.handlerClass(), wiring));
@@ -174,6 +186,10 @@ public final class LocalServer implements AutoCloseable {
         server.createContext("/", this::serve);
         server.setExecutor(executor);
         server.start();
+        if (knotSimulator != null) {
+            // The simulator's merchant logins post their webhooks here, as Knot would to the deployed URL.
+            knotSimulator.sendWebhooksTo(KnotSimulator.WebhookReceiver.at(baseUrl().resolve("/webhooks/knot")));
+        }
         banner.add(2, " " + baseUrl() + "  (front end at /, the API routes of template.yaml below)");
         banner.add("=".repeat(100));
     }
@@ -188,6 +204,7 @@ public final class LocalServer implements AutoCloseable {
         String knotSecret = HexFormat.of().formatHex(bytes(16));
         KnotSimulator knot = KnotSimulator.start(plaidSimulator, knotClientId, knotSecret);
         resources.add(knot);
+        knotSimulator = knot;
         secrets.with(EnvironmentSecrets.PLAID, plaidClientId, plaidSecret, "sandbox");
         secrets.with(EnvironmentSecrets.KNOT, knotClientId, knotSecret, "development");
         settings.put("PLAID_BASE_URL", plaidSimulator.baseUrl().toString());
@@ -214,6 +231,39 @@ public final class LocalServer implements AutoCloseable {
         } else {
             banner.add(" Knot:       NOT CONFIGURED (KNOT_CLIENT_ID/KNOT_SECRET unset): POST /knot/session answers 500");
         }
+    }
+
+    /**
+     * The development card platform, run in this process behind a stand-in of Lambda's Invoke API
+     * so the service calls it as it calls the issuer's deployed function. Every local cardholder
+     * holds the test card {@value #LOCAL_CARD}. It refuses Knot production, as deployed.
+     */
+    private void startCardPlatform(EnvironmentSecrets secrets, Map<String, String> settings) {
+        KnotEnvironment knot = settings.containsKey("KNOT_SECRET_ARN")
+                ? KnotCredentials.parse(secrets.secretString(EnvironmentSecrets.KNOT)).environment()
+                : KnotEnvironment.DEVELOPMENT;
+        DevelopmentCardPlatformFunction platform = new DevelopmentCardPlatformFunction(
+                new DevelopmentCardPlatform(Map.of("*", List.of(LOCAL_CARD)), knot));
+        LambdaInvokeSimulator lambda = LambdaInvokeSimulator.start();
+        resources.add(lambda);
+        lambda.deploy("dev-card-platform", payload -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try {
+                platform.handleRequest(new java.io.ByteArrayInputStream(payload), out, null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        });
+        lambdaClient = LambdaClient.builder().endpointOverride(lambda.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        resources.add(lambdaClient);
+        settings.put("CARD_PLATFORM_FUNCTION", "dev-card-platform");
+        // Webhooks reach a local run from this machine, not from Knot's address: the allow-list is off here.
+        settings.putIfAbsent("KNOT_WEBHOOK_SOURCE_CIDRS", "");
+        banner.add(" Cards:      the DEVELOPMENT card platform (test card " + LOCAL_CARD + " for every cardholder),"
+                + " in this process behind a Lambda Invoke stand-in; Knot webhooks from any address");
     }
 
     /** The template's table in a DynamoDB emulator: AWS_ENDPOINT_URL's, else moto_server started here. */

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.plaidknot.knot.KnotWebhookSignature;
 import dev.plaidknot.startup.standin.LoopbackUpstreams.Answer;
 import dev.plaidknot.startup.standin.LoopbackUpstreams.Request;
 import dev.plaidknot.vault.DynamoTokenVault;
@@ -49,6 +50,13 @@ public final class PrimingAnswers {
      * a date into an instant, and a restored link-token function then loaded and ran it on its first request.
      */
     public static final String PLAID_EXAMPLE_TIME = "2020-03-27T12:56:34Z";
+    /** The Knot session the stand-in opens, and the card it is for. */
+    public static final String KNOT_SESSION = "00000000-0000-4000-8000-00000000c0de";
+    public static final String CARD_ID = "priming-card";
+    /** The stand-in Knot's secret, as its Secrets Manager answers it: it signs the walk's Knot webhooks. */
+    public static final String KNOT_SECRET = "priming";
+    /** A compact JWE's shape: five base64url parts. */
+    private static final String JWE = "cHJpbWluZw.cHJpbWluZw.cHJpbWluZw.cHJpbWluZw.cHJpbWluZw";
     /** A query or scan that finds nothing. */
     private static final String NO_ITEMS = "{\"Items\":[],\"Count\":0,\"ScannedCount\":0}";
     public static final String WEBHOOK_BODY = "{\"webhook_type\":\"ITEM\",\"webhook_code\":\"LOGIN_REPAIRED\",\"item_id\":\""
@@ -68,6 +76,10 @@ public final class PrimingAnswers {
             return target.startsWith("DynamoDB")
                     ? new Answer(200, body, Map.of("x-amz-crc32", crc32(body)))
                     : new Answer(200, body);
+        }
+        if (request.path().startsWith("/2015-03-31/functions/")) {
+            // Lambda's Invoke of the card platform: the payload is the function's answer.
+            return ok(request.body().contains("\"holds_card\"") ? "{\"holds\":true}" : "{\"jwe\":\"" + JWE + "\"}");
         }
         return switch (request.path()) {
             case "/link/token/create" -> ok("{\"link_token\":\"link-sandbox-00000000-0000-4000-8000-000000000000\","
@@ -89,7 +101,9 @@ public final class PrimingAnswers {
             case "/webhook_verification_key/get" -> ok("{\"key\":{\"alg\":\"ES256\",\"crv\":\"P-256\",\"kid\":\"" + KEY_ID
                     + "\",\"kty\":\"EC\",\"use\":\"sig\",\"x\":\"" + WEBHOOK_KEY.getX() + "\",\"y\":\"" + WEBHOOK_KEY.getY()
                     + "\",\"created_at\":1700000000,\"expired_at\":null},\"request_id\":\"priming\"}");
-            case "/session/create" -> ok("{\"session\":\"priming-session\"}");
+            case "/session/create" -> ok("{\"session\":\"" + KNOT_SESSION + "\"}");
+            case "/session/extend", "/card" -> ok("{\"message\":\"Success\"}");
+            case "/jwe/key" -> ok("{\"kty\":\"RSA\",\"n\":\"cHJpbWluZw\",\"e\":\"AQAB\",\"alg\":\"RSA-OAEP-256\"}");
             default -> new Answer(400, "{\"error_type\":\"INVALID_REQUEST\",\"error_code\":\"UNKNOWN_FIELDS\","
                     + "\"error_message\":\"priming\",\"display_message\":null,\"request_id\":\"priming\"}");
         };
@@ -102,6 +116,10 @@ public final class PrimingAnswers {
      * there, where an empty table had ended each early), a made-up ciphertext.
      */
     private static String aws(String operation, String body) {
+        if (operation.equals("GetItem") && body.contains("KNOTSESSION#")) {
+            return "{\"Item\":{\"user_id\":{\"S\":\"" + PrimingEvents.CALLER + "\"},\"card_id\":{\"S\":\"" + CARD_ID
+                    + "\"},\"session_until\":{\"S\":\"" + PLAID_EXAMPLE_TIME + "\"}}}";
+        }
         if (operation.equals("GetItem") && body.contains(ITEM_ID)) {
             for (String ciphertext : List.of("access_token_ciphertext", "processor_token_ciphertext")) {
                 if (body.contains("\"ProjectionExpression\":\"" + ciphertext + "\"")) {
@@ -128,6 +146,11 @@ public final class PrimingAnswers {
      * query (an account by its id, another item's accounts) finds nothing.
      */
     private static String query(String body) {
+        if (body.contains("MERCHANT#")) {
+            return "{\"Items\":[{\"merchant_id\":{\"S\":\"12\"},\"merchant_name\":{\"S\":\"Priming\"},"
+                    + "\"card_id\":{\"S\":\"" + CARD_ID + "\"},\"status\":{\"S\":\"updated\"},"
+                    + "\"updated_at\":{\"S\":\"" + PLAID_EXAMPLE_TIME + "\"}}],\"Count\":1,\"ScannedCount\":1}";
+        }
         String user = "{\"S\":\"" + DynamoTokenVault.userKey(PrimingEvents.CALLER) + "\"}";
         String itemKeys = "\"pk\":" + user + ",\"sk\":{\"S\":\"" + DynamoTokenVault.itemKey(ITEM_ID) + "\"}";
         String found;
@@ -184,6 +207,19 @@ public final class PrimingAnswers {
      * as the simulator's (alg, kid, typ): without typ, a restored webhook function read one for the
      * first time on a real request.
      */
+    /** A Knot webhook of this event for the stand-in's session, with the headers Knot sends (its signature included). */
+    public static Map<String, String> knotWebhookHeaders(String body, String event) {
+        String signature = KnotWebhookSignature.sign(new KnotWebhookSignature.SignedFields(
+                body.getBytes(StandardCharsets.UTF_8).length, "application/json", event, KNOT_SESSION), KNOT_SECRET);
+        return Map.of("content-type", "application/json", "knot-signature", signature);
+    }
+
+    public static String knotWebhook(String event, String data) {
+        return "{\"event\":\"" + event + "\",\"session_id\":\"" + KNOT_SESSION + "\",\"task_id\":\"priming-task\","
+                + "\"external_user_id\":\"" + PrimingEvents.CALLER + "\",\"merchant\":{\"id\":12,\"name\":\"Priming\"},"
+                + "\"data\":" + data + ",\"timestamp\":1700000000000}";
+    }
+
     public static String signedWebhook(byte[] body) {
         try {
             String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
