@@ -80,6 +80,27 @@
     return linkLoaded;
   }
 
+  /** Loads Knot's CardSwitcher SDK once, when the page is configured with its script (offline, the stand-in). */
+  var knotLoaded = null;
+  function loadKnot() {
+    if (window.KnotapiJS || !config.knotScriptUrl) {
+      return Promise.resolve(window.KnotapiJS || null);
+    }
+    if (!knotLoaded) {
+      knotLoaded = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = config.knotScriptUrl;
+        script.onload = function () { resolve(window.KnotapiJS); };
+        script.onerror = function () {
+          knotLoaded = null;
+          reject(new ApiFailure(0, "KNOT_UNAVAILABLE", "CardSwitcher could not be loaded from " + config.knotScriptUrl));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return knotLoaded;
+  }
+
   /** What Link's onExit reported, in words the cardholder can act on. */
   function describeLinkExit(error, metadata) {
     if (!error) {
@@ -133,15 +154,55 @@
       return;
     }
     say("Opening CardSwitcher…");
-    api("POST", "/knot/session", { card_id: cardId, account_id: accountId }).then(function (session) {
-      if (window.KnotapiJS && config.knotClientId) {
-        new window.KnotapiJS().open({ sessionId: session.session, clientId: config.knotClientId,
-                                      environment: session.environment, product: "card_switcher" });
+    Promise.all([api("POST", "/knot/session", { card_id: cardId, account_id: accountId }), loadKnot()])
+        .then(function (results) {
+          var session = results[0];
+          var Knot = results[1];
+          say("CardSwitcher session ready (" + session.environment + "); transactions linked: " +
+              (session.transactions_linked ? "yes" : "no") + ".", "ok");
+          if (!Knot) {
+            return;
+          }
+          new Knot().open({
+            sessionId: session.session,
+            clientId: config.knotClientId,
+            environment: session.environment,
+            product: "card_switcher",
+            onEvent: function (event, merchant) {
+              if (event === "REFRESH_SESSION_REQUEST") {
+                // Knot's SDK asks before the session's 30 minutes run out.
+                api("POST", "/knot/session/extend", { session: session.session }).catch(function (failure) {
+                  say("CardSwitcher's session could not be extended: " + describe(failure), "error");
+                });
+              } else if (event === "CARD_UPDATED" || event === "CARD_FAILED") {
+                say(event === "CARD_UPDATED" ? "Your card is now on file at " + merchant + "."
+                    : "Your card could not be put on file at " + merchant + ".", event === "CARD_UPDATED" ? "ok" : "error");
+                refreshMerchants();
+              }
+            }
+          });
+        }).catch(function (failure) {
+          say("CardSwitcher could not open: " + describe(failure), "error");
+        });
+  }
+
+  /** Where the cardholder's card is on file, as the service recorded Knot's reports. */
+  function refreshMerchants() {
+    return api("GET", "/knot/merchants").then(function (answer) {
+      var list = el("merchants");
+      list.replaceChildren();
+      answer.merchants.forEach(function (entry) {
+        var row = text("li", (entry.merchant.name || "Merchant " + entry.merchant.id) + ": " +
+            (entry.status === "updated" ? "card on file" : "not switched" + (entry.reason ? " (" + entry.reason + ")" : "")),
+            "merchant-" + entry.status);
+        row.setAttribute("data-merchant-id", entry.merchant.id);
+        list.appendChild(row);
+      });
+      if (!list.children.length) {
+        list.appendChild(text("li", "Your card is not on file at any merchant through CardSwitcher yet.", "note empty"));
       }
-      say("CardSwitcher session ready (" + session.environment + "); transactions linked: " +
-          (session.transactions_linked ? "yes" : "no") + ".", "ok");
     }).catch(function (failure) {
-      say("CardSwitcher could not open: " + describe(failure), "error");
+      say("Where your card is on file could not be read: " + describe(failure), "error");
     });
   }
 
@@ -221,5 +282,6 @@
     el("link-button").addEventListener("click", linkAccount);
     el("more-button").addEventListener("click", function () { refresh(true); });
     refresh(false);
+    refreshMerchants();
   });
 })();

@@ -9,5 +9,8 @@ window.PLAID_KNOT_CONFIG = {
   linkScriptUrl: "https://cdn.plaid.com/link/v2/stable/link-initialize.js",
   // the issuer's id of the card CardSwitcher puts on file
   knotCardId: "",
+  // Knot's CardSwitcher web SDK script (the URL Knot's docs give) and your Knot client id
+  knotScriptUrl: "",
+  knotClientId: "",
   environmentNote: ""
 };

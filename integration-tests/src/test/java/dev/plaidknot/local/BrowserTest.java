@@ -27,9 +27,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * frontend/ in headless Chromium against the local server offline, Link being the stand-in that
- * finishes with a simulator public token: link, see the accounts, open CardSwitcher, remove.
- * The linked state is kept as a screenshot in integration-tests/target/browser/.
+ * frontend/ in headless Chromium against the local server offline, Link and CardSwitcher being the
+ * stand-ins that finish with the simulators: link, see the accounts, open CardSwitcher, log in to
+ * merchants and see where the card is on file, remove. The linked state and the card's merchants
+ * are kept as screenshots in integration-tests/target/browser/.
  */
 class BrowserTest {
 
@@ -105,6 +106,21 @@ class BrowserTest {
         item.findElements(By.cssSelector(".knot-button")).getFirst().click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "CardSwitcher session ready"));
         assertThat(browser.findElement(By.id("status")).getText()).contains("transactions linked: yes");
+
+        // CardSwitcher's stand-in: the cardholder logs in to a merchant; Knot's simulator asks the service for the
+        // card (its AUTHENTICATED webhook), receives it, and reports CARD_UPDATED; the page shows where it is on file.
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("knot-stand-in-login-12"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("merchants"), "Streaming Service: card on file"));
+        assertThat(browser.findElement(By.id("status")).getText()).contains("Your card is now on file at Streaming Service");
+        item.findElements(By.cssSelector(".knot-button")).getFirst().click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("knot-stand-in-decline-48"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("merchants"),
+                "Grocery Delivery: not switched (the merchant declined the card)"));
+        Path switched = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(switched, artifacts.resolve("card-on-file.png"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(server.knotSimulator().orElseThrow().receivedCards()).hasSize(2);
+        assertThat(new LocalHttp(server.baseUrl()).send("GET", "/knot/merchants", null, "X-Local-User", "browser-user")
+                .json().path("merchants").findValuesAsText("status")).containsExactlyInAnyOrder("updated", "failed");
 
         item.findElement(By.cssSelector(".remove-button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("items"), "No bank account linked yet."));

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * What the local server serves besides the API: frontend/ (only its own files, by plain name), a
- * config.js written for this server, and offline the Link stand-in script.
+ * config.js written for this server, and offline the Link and CardSwitcher stand-in scripts.
  */
 final class FrontendFiles {
 
@@ -26,6 +26,7 @@ final class FrontendFiles {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,100}\\.(html|js|css)");
     private static final String LINK_SCRIPT = "https://cdn.plaid.com/link/v2/stable/link-initialize.js";
     static final String STAND_IN_PATH = "/local/link-stand-in.js";
+    static final String KNOT_STAND_IN_PATH = "/local/knot-stand-in.js";
 
     private final Path directory;
     private final boolean offline;
@@ -42,8 +43,9 @@ final class FrontendFiles {
         if (rawPath.equals("/config.js")) {
             return Optional.of(script(config()));
         }
-        if (rawPath.equals(STAND_IN_PATH) && offline) {
-            try (InputStream script = FrontendFiles.class.getResourceAsStream("link-stand-in.js")) {
+        if ((rawPath.equals(STAND_IN_PATH) || rawPath.equals(KNOT_STAND_IN_PATH)) && offline) {
+            String resource = rawPath.equals(STAND_IN_PATH) ? "link-stand-in.js" : "knot-stand-in.js";
+            try (InputStream script = FrontendFiles.class.getResourceAsStream(resource)) {
                 return Optional.of(new File("text/javascript; charset=utf-8", script.readAllBytes()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -70,6 +72,8 @@ final class FrontendFiles {
         config.put("bearerToken", "");
         config.put("linkScriptUrl", offline ? STAND_IN_PATH : LINK_SCRIPT);
         config.put("knotCardId", LocalServer.LOCAL_CARD);
+        // Offline, the CardSwitcher stand-in; with real Knot keys, Knot's own SDK (its script URL from Knot's docs).
+        config.put("knotScriptUrl", offline ? KNOT_STAND_IN_PATH : "");
         config.put("environmentNote", offline
                 ? "Local server, offline: Plaid and Knot are the project's simulators; Link is a stand-in."
                 : "Local server: Plaid " + plaidEnvironment + ".");

@@ -129,6 +129,11 @@ public final class LocalServer implements AutoCloseable {
         return tokensTable;
     }
 
+    /** The Knot simulator in offline mode, for tests that look at what Knot received. */
+    public Optional<KnotSimulator> knotSimulator() {
+        return Optional.ofNullable(knotSimulator);
+    }
+
     /** The Plaid simulator in offline mode, for tests that complete Link without a browser. */
     public Optional<PlaidSimulator> plaidSimulator() {
         return Optional.ofNullable(plaidSimulator);
@@ -335,6 +340,9 @@ public final class LocalServer implements AutoCloseable {
                 invoke(exchange, match.get(), body);
             } else if (file.isPresent()) {
                 send(exchange, 200, file.get().contentType(), file.get().bytes());
+            } else if (method.equals("POST") && rawPath.equals(CardSwitcherStandIn.PATH) && knotSimulator != null) {
+                LinkStandIn.Answer answer = new CardSwitcherStandIn(knotSimulator).login(body);
+                send(exchange, answer.status(), "application/json", answer.body());
             } else if (method.equals("POST") && rawPath.equals(LinkStandIn.PATH) && linkStandIn != null) {
                 LinkStandIn.Answer answer = linkStandIn.complete(body);
                 send(exchange, answer.status(), "application/json", answer.body());
