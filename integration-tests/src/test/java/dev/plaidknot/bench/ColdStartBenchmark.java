@@ -2,6 +2,9 @@ package dev.plaidknot.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plaidknot.sim.KnotSimulator;
+import dev.plaidknot.support.Api;
 import dev.plaidknot.local.SamTemplate.Route;
 import dev.plaidknot.support.LambdaLaunch;
 import dev.plaidknot.support.ProjectFiles;
@@ -184,6 +187,137 @@ public final class ColdStartBenchmark {
         if (!Boolean.getBoolean("bench.skipAccounts")) {
             exchangeByAccounts();
         }
+        if (!Boolean.getBoolean("bench.skipCardSwitch")) {
+            authenticatedToCard();
+        }
+    }
+
+    // ---- Knot's AUTHENTICATED: webhook in, card out ------------------------------------------
+
+    private static final int CARD_SWITCH_WARM_RUNS = Integer.getInteger("bench.cardSwitchRuns", 200);
+    private static final KnotSimulator.Merchant BENCH_MERCHANT = new KnotSimulator.Merchant(12, "Streaming Service");
+
+    /**
+     * Knot gives the issuer 15 seconds from its AUTHENTICATED webhook to the card. The Knot
+     * simulator plays merchant logins against the webhook function started as Lambda starts it,
+     * the development card platform behind Lambda's Invoke API: on a cold start, from the JVM's
+     * start (Lambda starts it when the webhook arrives) to the card's arrival at Knot; warm, from
+     * the webhook's delivery to the card's arrival, in one environment after as many untimed.
+     */
+    private void authenticatedToCard() throws Exception {
+        Route route = ProjectFiles.template().httpRoutes().stream()
+                .filter(r -> r.routeKey().equals("POST /webhooks/knot")).findFirst().orElseThrow();
+        List<Double> cold = new ArrayList<>();
+        List<Double> warm = new ArrayList<>();
+        int count = COLD_PATH + CARD_SWITCH_WARM_RUNS * 2;
+        try (var _ = freshWorld(); RuntimeApiDouble runtime = new RuntimeApiDouble()) {
+            Api api = new Api(rig.wiring(), rig.plaid);
+            for (int i = 0; i < COLD_RUNS; i++) {
+                String session = openBenchSession(api);
+                java.util.concurrent.BlockingQueue<byte[]> deliveries = new java.util.concurrent.LinkedBlockingQueue<>();
+                runtime.arm(2, index -> takeDelivery(deliveries)); // AUTHENTICATED, then CARD_UPDATED
+                rig.knot.sendWebhooksTo(deliverThrough(runtime, deliveries, new java.util.concurrent.atomic.AtomicLong(),
+                        new java.util.concurrent.atomic.AtomicInteger()));
+                Process process = lambdaProcess(runtime, route.handler(), false, null, DEPLOYED_LOG_LEVEL,
+                        scratch.resolve("card-switch.log"), ON_DEMAND_FLAGS).start();
+                long started = System.nanoTime();
+                try {
+                    KnotSimulator.MerchantLogin login = rig.knot.loginToMerchant(session, BENCH_MERCHANT, true, null);
+                    cold.add((arrival(login) - started) / 1e6);
+                } finally {
+                    stop(process);
+                }
+            }
+            java.util.concurrent.BlockingQueue<byte[]> deliveries = new java.util.concurrent.LinkedBlockingQueue<>();
+            runtime.arm(count, index -> takeDelivery(deliveries));
+            var delivered = new java.util.concurrent.atomic.AtomicLong();
+            var answered = new java.util.concurrent.atomic.AtomicInteger();
+            rig.knot.sendWebhooksTo(deliverThrough(runtime, deliveries, delivered, answered));
+            Process process = lambdaProcess(runtime, route.handler(), false, null, DEPLOYED_LOG_LEVEL,
+                    scratch.resolve("card-switch.log"), WARM_FLAGS).start();
+            try {
+                for (int i = 0; i < count / 2; i++) {
+                    KnotSimulator.MerchantLogin login = rig.knot.loginToMerchant(openBenchSession(api), BENCH_MERCHANT,
+                            true, null);
+                    if (i >= count / 2 - CARD_SWITCH_WARM_RUNS) {
+                        warm.add((arrival(login) - delivered.get()) / 1e6);
+                    }
+                }
+            } finally {
+                stop(process);
+            }
+        }
+        Stats coldStats = Stats.of(cold);
+        Stats warmStats = Stats.of(warm);
+        System.out.printf("%nKnot's AUTHENTICATED to the card at Knot (Knot's window: 15,000 ms), ms: cold from the JVM's start,"
+                + " %d runs; warm from the webhook's delivery, %d runs after %d untimed%n", COLD_RUNS,
+                CARD_SWITCH_WARM_RUNS, count / 2 - CARD_SWITCH_WARM_RUNS);
+        System.out.println("| start | p50 ms | p99 ms | worst ms |");
+        System.out.println("| --- | --- | --- | --- |");
+        System.out.printf(Locale.ROOT, "| cold (on demand) | %.0f | %.0f | %.0f |%n", coldStats.p50(), coldStats.p99(), coldStats.worst());
+        System.out.printf(Locale.ROOT, "| warm | %.1f | %.1f | %.1f |%n", warmStats.p50(), warmStats.p99(), warmStats.worst());
+    }
+
+    /** A session of a fresh cardholder of the development platform's shared test card. */
+    private static String openBenchSession(Api api) {
+        var response = api.knotSession("bench-" + UUID.randomUUID(), "{\"card_id\":\"card-1\"}");
+        if (response.getStatusCode() != 201) {
+            throw new IllegalStateException("could not open a session: " + response.getBody());
+        }
+        return Api.json(response).path("session").asText();
+    }
+
+    private long arrival(KnotSimulator.MerchantLogin login) {
+        if (!login.cardReceived()) {
+            throw new IllegalStateException("the card did not reach Knot; see " + scratch.resolve("card-switch.log"));
+        }
+        return rig.knot.receivedCards().stream().filter(c -> c.taskId().equals(login.taskId())).findFirst()
+                .orElseThrow().arrivedNanos();
+    }
+
+    private static byte[] takeDelivery(java.util.concurrent.BlockingQueue<byte[]> deliveries) {
+        try {
+            byte[] event = deliveries.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (event == null) {
+                throw new IllegalStateException("no webhook came to deliver");
+            }
+            return event;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Knot's webhooks, as API Gateway hands them to the function, through the runtime API; waits for each answer. */
+    private static KnotSimulator.WebhookReceiver deliverThrough(RuntimeApiDouble runtime,
+            java.util.concurrent.BlockingQueue<byte[]> deliveries, java.util.concurrent.atomic.AtomicLong delivered,
+            java.util.concurrent.atomic.AtomicInteger answered) {
+        return (headers, body) -> {
+            ObjectNode event = JSON.createObjectNode();
+            event.put("version", "2.0").put("routeKey", "POST /webhooks/knot").put("rawPath", "/webhooks/knot")
+                    .put("rawQueryString", "").put("isBase64Encoded", false)
+                    .put("body", new String(body, StandardCharsets.UTF_8));
+            ObjectNode lowered = event.putObject("headers");
+            headers.forEach((name, value) -> lowered.put(name.toLowerCase(Locale.ROOT), value));
+            ObjectNode context = event.putObject("requestContext");
+            context.put("routeKey", "POST /webhooks/knot").put("requestId", UUID.randomUUID().toString())
+                    .put("stage", "$default").put("timeEpoch", System.currentTimeMillis());
+            context.putObject("http").put("method", "POST").put("path", "/webhooks/knot")
+                    .put("sourceIp", Api.KNOT_ADDRESS).put("protocol", "HTTP/1.1");
+            try {
+                if (new String(body, StandardCharsets.UTF_8).contains("\"AUTHENTICATED\"")) {
+                    delivered.set(System.nanoTime());
+                }
+                deliveries.put(JSON.writeValueAsBytes(event));
+                int index = answered.incrementAndGet();
+                if (!runtime.awaitAnswered(index, 60)) {
+                    return 0;
+                }
+                return runtime.statuses().get(index - 1);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
     }
 
     // ---- the exchange by number of accounts ---------------------------------------------------

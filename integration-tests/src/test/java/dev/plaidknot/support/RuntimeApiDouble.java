@@ -73,6 +73,21 @@ public final class RuntimeApiDouble implements AutoCloseable {
         answered = new CountDownLatch(count);
     }
 
+    /** Waits until {@code count} of the armed invocations are answered; false if the time ran out first. */
+    public boolean awaitAnswered(int count, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        synchronized (statuses) {
+            while (statuses.size() < count && errorBody == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(statuses, left);
+            }
+        }
+        return errorBody == null;
+    }
+
     /** Waits until every armed invocation is answered (or the runtime reported an error). */
     public boolean awaitAnswer(long seconds) throws InterruptedException {
         return answered.await(seconds, TimeUnit.SECONDS);
@@ -152,10 +167,16 @@ public final class RuntimeApiDouble implements AutoCloseable {
                     responseBody = text;
                     responseStatus = status;
                 }
-                statuses.add(status);
+                synchronized (statuses) {
+                    statuses.add(status);
+                    statuses.notifyAll();
+                }
                 exchange.sendResponseHeaders(202, -1);
                 if (path.endsWith("/error")) {
                     errorBody = text;
+                    synchronized (statuses) {
+                        statuses.notifyAll();
+                    }
                     while (answered.getCount() > 0) {
                         answered.countDown();
                     }

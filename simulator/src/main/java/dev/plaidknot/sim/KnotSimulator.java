@@ -106,8 +106,8 @@ public final class KnotSimulator implements AutoCloseable {
                                 String finalEvent, int finalStatus) {
     }
 
-    /** A card Knot received for a task, decrypted. */
-    public record ReceivedCard(String taskId, JsonNode body) {
+    /** A card Knot received for a task, decrypted, and when ({@link System#nanoTime()}). */
+    public record ReceivedCard(String taskId, JsonNode body, long arrivedNanos) {
     }
 
     private record Task(String session, Merchant merchant, CountDownLatch cardArrived, AtomicReference<JsonNode> card) {
@@ -459,7 +459,7 @@ public final class KnotSimulator implements AutoCloseable {
             return error(400, "INVALID_INPUT", "INVALID_CARD", problem);
         }
         if (task.card().compareAndSet(null, card)) {
-            cards.add(new ReceivedCard(body.get("task_id").asText(), card));
+            cards.add(new ReceivedCard(body.get("task_id").asText(), card, System.nanoTime()));
             task.cardArrived().countDown();
             return success();
         }
