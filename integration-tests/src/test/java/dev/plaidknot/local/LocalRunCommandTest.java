@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's run command, as a new user types it, in a copy of the repository (so its build
- * cannot disturb this one's): {@code ./run-local --offline} starts, and the README's curl
- * walk-through, extracted from the README itself, succeeds against it.
+ * cannot disturb this one's), on a machine whose PATH has Python but no moto_server and whose
+ * {@code java} may be any version: {@code ./run-local --offline} sets moto up in the project on its
+ * first run and starts, and the README's curl walk-through, extracted from the README itself,
+ * succeeds against it.
  */
 class LocalRunCommandTest {
 
-    private static final Set<String> NOT_COPIED = Set.of(".git", "target", ".aws-sam", "node_modules");
+    private static final Set<String> NOT_COPIED = Set.of(".git", "target", ".aws-sam", "node_modules", ".local-tools");
 
     @Test
     void readme_run_command_serves_the_readme_walk_through_offline() throws Exception {
@@ -36,11 +38,14 @@ class LocalRunCommandTest {
         // The README's command; --port 0 only so the test never collides with a server already on 3000.
         ProcessBuilder builder = new ProcessBuilder("./run-local", "--offline", "--port", "0")
                 .directory(copy.toFile()).redirectErrorStream(true);
-        List.of("PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_ENV", "KNOT_CLIENT_ID", "KNOT_SECRET", "AWS_ENDPOINT_URL")
-                .forEach(builder.environment()::remove);
+        List.of("PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_ENV", "KNOT_CLIENT_ID", "KNOT_SECRET", "AWS_ENDPOINT_URL",
+                "JAVA_HOME").forEach(builder.environment()::remove);
+        builder.environment().put("PATH", pathWithoutMotoServer(work));
         Process server = builder.start();
         try {
             String baseUrl = awaitReady(server, work.resolve("server.log")).get(300, TimeUnit.SECONDS);
+            assertThat(Files.readString(work.resolve("server.log"))).contains("setting up moto in .local-tools/moto");
+            assertThat(copy.resolve(".local-tools/moto/bin/moto_server")).isExecutable();
             Process run = walkThroughProcess(baseUrl);
             CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(run));
             assertThat(run.waitFor(120, TimeUnit.SECONDS)).as("the walk-through finished").isTrue();
@@ -59,6 +64,27 @@ class LocalRunCommandTest {
                 server.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * This PATH less every directory holding a moto_server, with a Python 3 that has moto's
+     * packages in front (PyPI is out of reach here; on a connected machine pip fetches moto).
+     */
+    private static String pathWithoutMotoServer(Path work) throws Exception {
+        Process which = new ProcessBuilder("python3", "-c", "import moto, sys; print(sys.executable)")
+                .redirectErrorStream(true).start();
+        String python = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(which.waitFor()).as("a python3 with moto, as .ci/run installs: " + python).isZero();
+        Path bin = Files.createDirectories(work.resolve("python-only-bin"));
+        Files.deleteIfExists(bin.resolve("python3"));
+        Files.createSymbolicLink(bin.resolve("python3"), Path.of(python));
+        List<String> path = new java.util.ArrayList<>(List.of(bin.toString()));
+        for (String dir : System.getenv("PATH").split(java.io.File.pathSeparator)) {
+            if (!Files.exists(Path.of(dir, "moto_server"))) {
+                path.add(dir);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, path);
     }
 
     private static Process walkThroughProcess(String baseUrl) throws IOException {
