@@ -112,6 +112,24 @@ class HostileInputTest {
         check("POST /knot/session", api.knotSession, event(caller, "POST /knot/session", body));
     }
 
+    @Property(tries = TRIES)
+    void knot_session_extend(@ForAll("callers") Caller caller, @ForAll("extendBodies") Body body) {
+        check("POST /knot/session/extend", api.knotSessionExtend, event(caller, "POST /knot/session/extend", body));
+    }
+
+    @Property(tries = TRIES)
+    void knot_merchants(@ForAll("callers") Caller caller, @ForAll("bodies") Body body) {
+        check("GET /knot/merchants", api.knotMerchants, event(caller, "GET /knot/merchants", body));
+    }
+
+    /** From Knot's address, so the body and the signature header are what is under test. */
+    @Property(tries = TRIES)
+    void knot_webhook(@ForAll("callers") Caller caller, @ForAll("knotWebhookBodies") Body body) {
+        APIGatewayV2HTTPEvent event = event(new Caller(null, caller.headers()), "POST /webhooks/knot", body);
+        event.getRequestContext().getHttp().setSourceIp(Api.KNOT_ADDRESS);
+        check("POST /webhooks/knot", api.knotWebhook, event);
+    }
+
     // ---- the check every answer must pass -----------------------------------------------------
 
     private static void check(String route, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
@@ -233,6 +251,17 @@ class HostileInputTest {
     Arbitrary<Body> knotBodies() {
         return Arbitraries.oneOf(commonBodies(), objectsOf(Arbitraries.of("card_id", "account_id",
                 "external_user_id", "processor_token")));
+    }
+
+    @Provide
+    Arbitrary<Body> extendBodies() {
+        return Arbitraries.oneOf(commonBodies(), objectsOf(Arbitraries.of("session", "card_id", "session_id")));
+    }
+
+    @Provide
+    Arbitrary<Body> knotWebhookBodies() {
+        return Arbitraries.oneOf(commonBodies(), objectsOf(Arbitraries.of("event", "session_id", "task_id", "data",
+                "merchant", "timestamp", "external_user_id")));
     }
 
     @Provide

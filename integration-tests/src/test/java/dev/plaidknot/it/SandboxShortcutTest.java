@@ -14,7 +14,7 @@ import dev.plaidknot.testing.LambdaContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's curl walk-through, route by route, with only what a caller sends and sees. */
+/** The sandbox walk-through (the README's "Call it" and docs/testing.md), route by route, with only what a caller sends and sees. */
 class SandboxShortcutTest extends WithRig {
 
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The README's run command, as a new user types it, in a copy of the repository (so its build
  * cannot disturb this one's), on a machine whose PATH has Python but no moto_server and whose
  * {@code java} may be any version: {@code ./run-local --offline} sets moto up in the project on its
- * first run and starts, and the README's curl walk-through, extracted from the README itself,
+ * first run and starts, and the curl walk-through, extracted from docs/testing.md itself,
  * succeeds against it.
  */
 class LocalRunCommandTest {
@@ -36,6 +36,7 @@ class LocalRunCommandTest {
         copyRepository(ProjectFiles.root(), copy);
 
         // The README's command; --port 0 only so the test never collides with a server already on 3000.
+        assertThat(Files.readString(ProjectFiles.root().resolve("README.md"))).contains("./run-local --offline");
         ProcessBuilder builder = new ProcessBuilder("./run-local", "--offline", "--port", "0")
                 .directory(copy.toFile()).redirectErrorStream(true);
         List.of("PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_ENV", "KNOT_CLIENT_ID", "KNOT_SECRET", "AWS_ENDPOINT_URL",
@@ -88,22 +89,22 @@ class LocalRunCommandTest {
     }
 
     private static Process walkThroughProcess(String baseUrl) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-eu", "-o", "pipefail", "-c", readmeWalkThrough())
+        ProcessBuilder builder = new ProcessBuilder("bash", "-eu", "-o", "pipefail", "-c", walkThrough())
                 .redirectErrorStream(true);
         builder.environment().put("API", baseUrl);
         return builder.start();
     }
 
-    /** The bash block after the README's local-walkthrough marker. */
-    static String readmeWalkThrough() throws IOException {
-        List<String> lines = Files.readAllLines(ProjectFiles.root().resolve("README.md"));
+    /** The bash block after the local-walkthrough marker of docs/testing.md. */
+    static String walkThrough() throws IOException {
+        List<String> lines = Files.readAllLines(ProjectFiles.root().resolve("docs/testing.md"));
         int marker = -1;
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith("<!-- local-walkthrough")) {
                 marker = i;
             }
         }
-        assertThat(marker).as("the README marks its local walk-through").isNotNegative();
+        assertThat(marker).as("docs/testing.md marks its local walk-through").isNotNegative();
         assertThat(lines.get(marker + 1)).isEqualTo("```bash");
         StringBuilder script = new StringBuilder();
         for (int i = marker + 2; !lines.get(i).equals("```"); i++) {
