@@ -62,43 +62,35 @@
     return "Something went wrong in this page: " + String(failure);
   }
 
-  /** Loads Plaid's Link script once (offline, the local server's stand-in). */
-  var linkLoaded = null;
-  function loadLink() {
-    if (!linkLoaded) {
-      linkLoaded = new Promise(function (resolve, reject) {
+  /** Loads a script once; resolves with the global it defines, or fails in the API's error terms. */
+  var scripts = {};
+  function loadScript(url, global, code, what) {
+    if (!scripts[url]) {
+      scripts[url] = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
-        script.src = config.linkScriptUrl;
-        script.onload = function () { resolve(window.Plaid); };
+        script.src = url;
+        script.onload = function () { resolve(window[global]); };
         script.onerror = function () {
-          linkLoaded = null;
-          reject(new ApiFailure(0, "LINK_UNAVAILABLE", "Plaid Link could not be loaded from " + config.linkScriptUrl));
+          delete scripts[url];
+          reject(new ApiFailure(0, code, what + " could not be loaded from " + url));
         };
         document.head.appendChild(script);
       });
     }
-    return linkLoaded;
+    return scripts[url];
   }
 
-  /** Loads Knot's CardSwitcher SDK once, when the page is configured with its script (offline, the stand-in). */
-  var knotLoaded = null;
+  /** Plaid's Link script (offline, the local server's stand-in). */
+  function loadLink() {
+    return loadScript(config.linkScriptUrl, "Plaid", "LINK_UNAVAILABLE", "Plaid Link");
+  }
+
+  /** Knot's CardSwitcher SDK, when the page is configured with its script (offline, the stand-in). */
   function loadKnot() {
     if (window.KnotapiJS || !config.knotScriptUrl) {
       return Promise.resolve(window.KnotapiJS || null);
     }
-    if (!knotLoaded) {
-      knotLoaded = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = config.knotScriptUrl;
-        script.onload = function () { resolve(window.KnotapiJS); };
-        script.onerror = function () {
-          knotLoaded = null;
-          reject(new ApiFailure(0, "KNOT_UNAVAILABLE", "CardSwitcher could not be loaded from " + config.knotScriptUrl));
-        };
-        document.head.appendChild(script);
-      });
-    }
-    return knotLoaded;
+    return loadScript(config.knotScriptUrl, "KnotapiJS", "KNOT_UNAVAILABLE", "CardSwitcher");
   }
 
   /** What Link's onExit reported, in words the cardholder can act on. */
