@@ -132,7 +132,13 @@ public final class CardSwitches {
             }
             throw failure;
         }
-        records.eventApplied(eventKey, owner);
+        try {
+            records.eventApplied(eventKey, owner);
+        } catch (DependencyUnavailable e) {
+            // Applied all the same, and Knot is answered so: a 503 here would have it deliver again,
+            // and once the claim's lease ran out a card could be sent twice.
+            LOG.atWarn().addKeyValue("dependency", e.dependency()).log("could not mark the webhook applied");
+        }
         return outcome;
     }
 

@@ -149,4 +149,12 @@ class CardSwitchesTest {
         assertThat(deliver(webhook("MERCHANT_STATUS_UPDATE", null, null, false, null, 1))).isEqualTo(Outcome.IGNORED);
         assertThat(switches.merchants("alice")).isEmpty();
     }
+
+    @Test
+    void a_card_sent_is_answered_as_sent_even_when_marking_it_applied_fails() {
+        records.failMarkingApplied();
+
+        assertThat(deliver(webhook("AUTHENTICATED", SESSION, "task-1", true, null, 1))).isEqualTo(Outcome.CARD_SENT);
+        assertThat(knot.cards).hasSize(1);
+    }
 }

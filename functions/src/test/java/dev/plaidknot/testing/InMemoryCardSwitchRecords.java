@@ -18,6 +18,12 @@ public final class InMemoryCardSwitchRecords implements CardSwitchRecords {
     public final Map<String, SessionRecord> sessions = new HashMap<>();
     private final Map<String, ClaimRecord> claims = new HashMap<>();
     private final Map<String, Map<String, MerchantStatus>> merchants = new HashMap<>();
+    private boolean failMarkingApplied;
+
+    /** Marking a webhook applied fails from now on, as DynamoDB failing would. */
+    public void failMarkingApplied() {
+        failMarkingApplied = true;
+    }
 
     @Override
     public synchronized void saveSession(String sessionFingerprint, SessionRecord session) {
@@ -47,6 +53,9 @@ public final class InMemoryCardSwitchRecords implements CardSwitchRecords {
 
     @Override
     public synchronized void eventApplied(String eventKey, String leaseOwner) {
+        if (failMarkingApplied) {
+            throw new dev.plaidknot.upstream.DependencyUnavailable("dynamodb", "ProvisionedThroughputExceededException", "fake");
+        }
         claims.put(eventKey, new ClaimRecord(leaseOwner, Instant.MAX, true));
     }
 

@@ -64,6 +64,16 @@ class LocalRunCommandTest {
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
+            deleteQuietly(copy);
+        }
+    }
+
+    /** The copy's build and moto set-up are a few hundred MB: not left behind run after run. */
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover under target/ is harmless
         }
     }
 
