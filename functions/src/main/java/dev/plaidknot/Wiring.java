@@ -37,6 +37,7 @@ import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.AwsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -167,14 +168,15 @@ public final class Wiring {
             listener.keySourceBuilt(source::resolveCredentials);
             return source;
         });
-        this.dynamo = new Once<>(() -> {
-            DynamoDbClient client = backends.dynamo().get();
-            listener.awsClientBuilt(() -> client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join());
-            return client;
-        });
+        this.dynamo = awsClient(backends.dynamo());
         this.cipher = new Once<>(backends.cipher());
-        this.lambda = new Once<>(() -> {
-            LambdaClient client = backends.lambda().get();
+        this.lambda = awsClient(backends.lambda());
+    }
+
+    /** An AWS client built on first use, the listener told how to resolve what it signs with. */
+    private <C extends AwsClient> Once<C> awsClient(Supplier<C> build) {
+        return new Once<>(() -> {
+            C client = build.get();
             listener.awsClientBuilt(() -> client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join());
             return client;
         });

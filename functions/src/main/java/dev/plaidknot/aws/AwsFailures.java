@@ -3,6 +3,7 @@ package dev.plaidknot.aws;
 import dev.plaidknot.upstream.DependencyUnavailable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import java.util.function.Supplier;
 
 /**
  * An AWS SDK failure as the service reports it: the dependency's name, AWS's error code and
@@ -11,6 +12,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class AwsFailures {
 
     private AwsFailures() {
+    }
+
+    /** The request's answer; an SDK failure of it is {@code dependency} unavailable. */
+    public static <T> T calling(String dependency, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (SdkException e) {
+            throw unavailable(dependency, e);
+        }
     }
 
     public static DependencyUnavailable unavailable(String dependency, SdkException failure) {

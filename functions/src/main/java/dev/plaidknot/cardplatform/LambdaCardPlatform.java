@@ -61,11 +61,7 @@ public final class LambdaCardPlatform implements CardPlatform {
     }
 
     private static JsonObject request(String action, String userId, String cardId) {
-        JsonObject request = new JsonObject();
-        request.addProperty("action", action);
-        request.addProperty("user_id", userId);
-        request.addProperty("card_id", cardId);
-        return request;
+        return Json.fields().put("action", action).put("user_id", userId).put("card_id", cardId).build();
     }
 
     private JsonObject invoke(JsonObject request) {

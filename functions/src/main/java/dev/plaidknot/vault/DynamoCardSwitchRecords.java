@@ -1,5 +1,9 @@
 package dev.plaidknot.vault;
 
+import static dev.plaidknot.vault.DynamoAttributes.n;
+import static dev.plaidknot.vault.DynamoAttributes.s;
+import static dev.plaidknot.vault.DynamoAttributes.text;
+
 import dev.plaidknot.aws.AwsFailures;
 import java.time.Clock;
 import java.time.Duration;
@@ -187,23 +191,6 @@ public final class DynamoCardSwitchRecords implements CardSwitchRecords {
     }
 
     private static <T> T call(Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (SdkException e) {
-            throw AwsFailures.unavailable("dynamodb", e);
-        }
-    }
-
-    private static String text(Map<String, AttributeValue> record, String name) {
-        AttributeValue value = record == null ? null : record.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
+        return AwsFailures.calling("dynamodb", request);
     }
 }

@@ -181,10 +181,6 @@ public final class DynamoExchangeLedger implements ExchangeLedger {
     }
 
     private static <T> T call(Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (SdkException e) {
-            throw AwsFailures.unavailable("dynamodb", e);
-        }
+        return AwsFailures.calling("dynamodb", request);
     }
 }

@@ -1,5 +1,8 @@
 package dev.plaidknot.vault;
 
+import static dev.plaidknot.vault.DynamoAttributes.s;
+import static dev.plaidknot.vault.DynamoAttributes.text;
+
 import dev.plaidknot.aws.AwsFailures;
 import dev.plaidknot.domain.BankAccount;
 import dev.plaidknot.domain.Refusal.UnknownCursor;
@@ -583,30 +586,17 @@ public final class DynamoTokenVault implements TokenVault {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(itemsSk.getBytes(StandardCharsets.UTF_8));
     }
 
-    private <T> T call(Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (SdkException e) {
-            throw AwsFailures.unavailable("dynamodb", e);
-        }
+    private static <T> T call(Supplier<T> request) {
+        return AwsFailures.calling("dynamodb", request);
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
         return Map.of("pk", s(pk), "sk", s(sk));
     }
 
-    private static String text(Map<String, AttributeValue> record, String name) {
-        AttributeValue value = record == null ? null : record.get(name);
-        return value == null ? null : value.s();
-    }
-
     private static void putIfPresent(Map<String, AttributeValue> record, String name, String value) {
         if (value != null && !value.isEmpty()) {
             record.put(name, s(value));
         }
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
     }
 }

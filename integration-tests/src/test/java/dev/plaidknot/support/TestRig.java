@@ -5,10 +5,6 @@ import dev.plaidknot.devcards.DevelopmentCardPlatform;
 import dev.plaidknot.function.DevelopmentCardPlatformFunction;
 import dev.plaidknot.knot.KnotEnvironment;
 import dev.plaidknot.sim.LambdaInvokeSimulator;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -77,15 +73,7 @@ public final class TestRig implements AutoCloseable {
         LambdaInvokeSimulator lambda = LambdaInvokeSimulator.start();
         DevelopmentCardPlatformFunction function = new DevelopmentCardPlatformFunction(
                 new DevelopmentCardPlatform(CARDS, KnotEnvironment.DEVELOPMENT));
-        lambda.deploy("dev-card-platform", payload -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try {
-                function.handleRequest(new ByteArrayInputStream(payload), out, null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
-        });
+        lambda.deployStreamHandler("dev-card-platform", (payload, answer) -> function.handleRequest(payload, answer, null));
         return lambda;
     }
 

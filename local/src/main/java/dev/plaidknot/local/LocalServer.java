@@ -251,15 +251,7 @@ public final class LocalServer implements AutoCloseable {
                 new DevelopmentCardPlatform(Map.of("*", List.of(LOCAL_CARD)), knot));
         LambdaInvokeSimulator lambda = LambdaInvokeSimulator.start();
         resources.add(lambda);
-        lambda.deploy("dev-card-platform", payload -> {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            try {
-                platform.handleRequest(new java.io.ByteArrayInputStream(payload), out, null);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return out.toByteArray();
-        });
+        lambda.deployStreamHandler("dev-card-platform", (payload, answer) -> platform.handleRequest(payload, answer, null));
         lambdaClient = LambdaClient.builder().endpointOverride(lambda.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create()).build();

@@ -77,6 +77,25 @@ public final class LambdaInvokeSimulator implements AutoCloseable {
         functions.put(name, function);
     }
 
+    /** A function as Lambda's Java runtime runs a stream handler: the payload's bytes in, the answer's out. */
+    @FunctionalInterface
+    public interface StreamFunction {
+        void handle(java.io.InputStream payload, java.io.OutputStream answer) throws IOException;
+    }
+
+    /** A stream-handler function by name, run on the payload's bytes as Lambda's runtime would. */
+    public void deployStreamHandler(String name, StreamFunction function) {
+        deploy(name, payload -> {
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            try {
+                function.handle(new java.io.ByteArrayInputStream(payload), answer);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return answer.toByteArray();
+        });
+    }
+
     public void failNext() {
         faults.add(new Fault.FunctionError());
     }
